@@ -1,0 +1,110 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "pglens",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pglens", targets: ["pglens"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        // The system OpenSSL (libssl 3, libcrypto), with a small C shim for its macros.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // Hash, HMAC, PBKDF2 and randomness from libcrypto, behind Swift owner types.
+        .target(
+            name: "PGLensCrypto",
+            dependencies: ["COpenSSL"]
+        ),
+        // The PostgreSQL frontend/backend protocol 3.0: framing, messages, encoding. No I/O.
+        .target(
+            name: "PGWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio")
+            ]
+        ),
+        // SCRAM-SHA-256, md5 and cleartext authentication as I/O-free state machines.
+        .target(
+            name: "PGLensAuth",
+            dependencies: ["PGLensCrypto"]
+        ),
+        // The configuration model, its TOML file, environment overrides and validation.
+        .target(
+            name: "PGLensConfig",
+            dependencies: [
+                "PGLensAuth",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // The proxy: listener, client sessions, server connections, pools.
+        .target(
+            name: "PGLensProxy",
+            dependencies: [
+                "PGWire",
+                "PGLensAuth",
+                "PGLensConfig",
+                "PGLensCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "pglens",
+            dependencies: [
+                "PGLensProxy",
+                "PGLensConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "PGWireTests",
+            dependencies: [
+                "PGWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "PGLensAuthTests",
+            dependencies: ["PGLensAuth", "PGLensCrypto"]
+        ),
+        .testTarget(
+            name: "PGLensConfigTests",
+            dependencies: ["PGLensConfig"]
+        ),
+        .testTarget(
+            name: "PGLensProxyTests",
+            dependencies: [
+                "PGLensProxy",
+                "PGWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "PGLensProxy",
+                "PGLensConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Clients")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// PGLensAuth: filled in by its work in progress.

@@ -1,0 +1,42 @@
+/// Everything pglens is told to do: instance settings, databases and users.
+///
+/// Key names follow PgBouncer's where it has one. Times are in seconds.
+public struct Configuration: Sendable, Equatable {
+    public var listenAddr: String = "127.0.0.1"
+    public var listenPort: Int = 6432
+    public var poolMode: PoolMode = .session
+    /// Clients connected at once, across all pools; the next one is refused (53300).
+    public var maxClientConn: Int = 100
+    public var defaultPoolSize: Int = 20
+    /// Server connections per database across users; 0 means no cap.
+    public var maxDBConnections: Int = 0
+    /// How long a client waits in the queue for a server connection before it gets 53300; 0 waits forever.
+    public var queryWaitTimeout: Double = 120
+    /// Run on a server connection before another client gets it; empty means none.
+    public var serverResetQuery: String = "DISCARD ALL"
+    public var serverConnectTimeout: Double = 15
+    /// How long a client may take to log in before it is disconnected.
+    public var clientLoginTimeout: Double = 60
+    public var authType: ClientAuthMethod = .scramSHA256
+    /// Allow `auth_type = password` over a connection that is not encrypted.
+    public var authAllowPlaintext: Bool = false
+    /// The longest message a client may send, header included, in bytes.
+    public var maxPacketSize: Int = 1_073_741_823
+    /// Event-loop threads; 0 means one per core.
+    public var workers: Int = 0
+    public var logLevel: String = "info"
+    public var databases: [String: DatabaseConfiguration] = [:]
+    public var users: [String: UserConfiguration] = [:]
+
+    public init() {}
+
+    /// The pool size for a database: its own `pool_size`, else `default_pool_size`.
+    public func poolSize(for database: DatabaseConfiguration) -> Int {
+        database.poolSize ?? defaultPoolSize
+    }
+
+    /// The pool mode in force for a database and user: the user's, else the database's, else the instance's.
+    public func poolMode(database: DatabaseConfiguration, user: UserConfiguration?) -> PoolMode {
+        user?.poolMode ?? database.poolMode ?? poolMode
+    }
+}

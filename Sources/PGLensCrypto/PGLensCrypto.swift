@@ -1,0 +1,1 @@
+// PGLensCrypto: filled in by its work in progress.

@@ -1,0 +1,1 @@
+// PGLensProxy: filled in by its work in progress.

@@ -1,0 +1,1 @@
+// PGWire: filled in by its work in progress.
