@@ -1,0 +1,448 @@
+import Logging
+import NIOCore
+import PGLensConfig
+import PGWire
+
+/// One client connection: its startup and login, then its session, forwarded to a pooled server
+/// connection (session pooling: the same one until the client leaves).
+///
+/// Everything here runs on the client channel's event loop. Decisions about the login are
+/// `ClientStartupMachine`'s; decisions about the pool are `PoolManager`'s.
+final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        /// Startup packets (SSLRequest, StartupMessage, CancelRequest) are expected.
+        case startup
+        /// Authentication messages are expected.
+        case authenticating
+        /// Authenticated; waiting in the pool's queue.
+        case waitingForServer(AuthenticatedClient, waiter: Int, timeout: Scheduled<Void>?)
+        /// A server connection was handed over; pglens is applying the client's settings to it.
+        case preparingServer(AuthenticatedClient, ServerConnection)
+        /// Forwarding both ways.
+        case linked(ServerConnection)
+        case closed
+    }
+
+    let eventLoop: any EventLoop
+    private let shared: ProxyContext
+    private let loopIndex: Int
+    private var logger: Logger
+    /// Set when the client must be refused once its startup packet is read (too many clients).
+    private let refusal: ErrorFields?
+
+    private var state: State = .startup
+    private var context: ChannelHandlerContext?
+    private var startupDecoder = StartupPacketDecoder()
+    private var machine: ClientStartupMachine
+    private var authScanner: MessageScanner
+    private var clientScanner: MessageScanner
+    private var serverScanner = MessageScanner(
+        watched: MessageTypeSet([BackendMessageID.readyForQuery.rawValue, BackendMessageID.parameterStatus.rawValue]),
+        counted: MessageTypeSet(), maxMessageLength: Int(Int32.max))
+    /// Client bytes that arrived before a server connection was linked.
+    private var heldInput: [ByteBuffer] = []
+    /// Requests (Query, Sync, FunctionCall) sent to the server and not yet answered by ReadyForQuery.
+    private var pendingRequests = 0
+    private var transactionStatus: TransactionStatus = .idle
+    private var cancelKey: CancelKey?
+    private var poolKey: PoolKey?
+
+    init(shared: ProxyContext, eventLoop: any EventLoop, refusal: ErrorFields?) {
+        self.shared = shared
+        self.eventLoop = eventLoop
+        self.loopIndex = shared.loopIndex(of: eventLoop)
+        self.logger = shared.logger
+        self.refusal = refusal
+        self.machine = ClientStartupMachine(policy: shared.authPolicy)
+        self.authScanner = MessageScanner(watched: .all, counted: MessageTypeSet(), maxMessageLength: 65_536)
+        self.clientScanner = MessageScanner(
+            watched: MessageTypeSet([FrontendMessageID.terminate.rawValue]),
+            counted: MessageTypeSet([
+                FrontendMessageID.query.rawValue, FrontendMessageID.sync.rawValue,
+                FrontendMessageID.functionCall.rawValue,
+            ]),
+            maxMessageLength: shared.configuration.maxPacketSize)
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let timeout = shared.configuration.clientLoginTimeout
+        if timeout > 0 {
+            context.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) { [self] in
+                switch state {
+                case .startup, .authenticating:
+                    sendErrorAndClose(
+                        ErrorFields(
+                            severity: "FATAL", sqlState: .protocolViolation,
+                            message: "pglens: client did not log in within client_login_timeout"))
+                case .waitingForServer, .preparingServer, .linked, .closed:
+                    break
+                }
+            }
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var input = unwrapInboundIn(data)
+        switch state {
+        case .linked(let server):
+            forwardToServer(&input, server: server)
+        case .startup:
+            readStartup(&input)
+        case .authenticating:
+            readAuthentication(&input)
+        case .waitingForServer, .preparingServer:
+            heldInput.append(input)
+        case .closed:
+            break
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .linked(let server) = state { server.flush() }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .linked(let server) = state {
+            server.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenFailure { _ in }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        clientLeft()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("client connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: Startup and login
+
+    private func readStartup(_ input: inout ByteBuffer) {
+        do {
+            while case .startup = state, let packet = try startupDecoder.decode(&input) {
+                if let refusal, case .startup = packet {
+                    sendErrorAndClose(refusal)
+                    return
+                }
+                perform(machine.startupPacketReceived(packet))
+            }
+            if case .authenticating = state, input.readableBytes > 0 { readAuthentication(&input) }
+        } catch let error as PGProtocolError {
+            sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
+        } catch {
+            sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: "\(error)"))
+        }
+    }
+
+    private func readAuthentication(_ input: inout ByteBuffer) {
+        do {
+            while case .authenticating = state, let event = try authScanner.next(&input) {
+                guard case .message(let type, var frame) = event else { continue }
+                guard type == FrontendMessageID.password.rawValue else {
+                    if type == FrontendMessageID.terminate.rawValue {
+                        close()
+                        return
+                    }
+                    sendErrorAndClose(
+                        ErrorFields(
+                            severity: "FATAL", sqlState: .protocolViolation,
+                            message: "expected a password message during authentication"))
+                    return
+                }
+                frame.moveReaderIndex(forwardBy: 5)
+                perform(machine.passwordMessageReceived(frame.readableBytesView))
+            }
+            if input.readableBytes > 0 { heldInput.append(input) }
+        } catch let error as PGProtocolError {
+            sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
+        } catch {
+            sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: "\(error)"))
+        }
+    }
+
+    private func perform(_ action: ClientStartupMachine.Action) {
+        guard let context else { return }
+        switch action {
+        case .refuseEncryption:
+            var buffer = context.channel.allocator.buffer(capacity: 1)
+            buffer.writeInteger(UInt8(ascii: "N"))
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .send(let messages):
+            state = .authenticating
+            write(messages, flush: true)
+        case .cancel(let key):
+            if let target = shared.cancels.target(for: key) {
+                CancelForwarder().send(target, on: context.eventLoop)
+            }
+            close()
+        case .fail(let error):
+            sendErrorAndClose(error)
+        case .authenticated(let client, let prefix):
+            write(prefix, flush: false)
+            authenticated(client)
+        }
+    }
+
+    private func authenticated(_ client: AuthenticatedClient) {
+        if let recovered = client.recoveredServerCredential { shared.remember(recovered, for: client.user) }
+        logger[metadataKey: "user"] = "\(client.user)"
+        logger[metadataKey: "database"] = "\(client.database)"
+        let key = PoolKey(database: client.database, user: client.user)
+        poolKey = key
+        // The completion always runs later, on this loop: the wait state below is entered first.
+        let waiter = shared.pools.acquire(key: key, loopIndex: loopIndex) { [self] result in
+            serverAcquired(result)
+        }
+        var timeout: Scheduled<Void>?
+        let seconds = shared.configuration.queryWaitTimeout
+        if seconds > 0 {
+            timeout = eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
+                waitTimedOut(key: key, waiter: waiter)
+            }
+        }
+        state = .waitingForServer(client, waiter: waiter, timeout: timeout)
+    }
+
+    private func waitTimedOut(key: PoolKey, waiter: Int) {
+        guard case .waitingForServer = state, shared.pools.cancelWait(key: key, waiter: waiter) else { return }
+        let seconds = shared.configuration.queryWaitTimeout
+        sendErrorAndClose(
+            ErrorFields(
+                severity: "FATAL", sqlState: .tooManyConnections,
+                message: "pglens: no server connection became free within query_wait_timeout (\(seconds) s)",
+                hint: "The pool for \(key) is full; raise pool_size or lower the load."))
+    }
+
+    private func serverAcquired(_ result: Result<ServerConnection, ServerConnector.Failure>) {
+        guard case .waitingForServer(let client, _, let timeout) = state else {
+            // The client left while waiting: the connection is clean, give it back as it is.
+            if case .success(let server) = result { shared.pools.release(server, resetQuery: nil) }
+            return
+        }
+        timeout?.cancel()
+        switch result {
+        case .failure(let failure):
+            sendErrorAndClose(failure.error)
+        case .success(let server):
+            prepare(server, for: client)
+        }
+    }
+
+    /// Applies the client's settings to the server connection, then completes the login.
+    private func prepare(_ server: ServerConnection, for client: AuthenticatedClient) {
+        state = .preparingServer(client, server)
+        server.currentParameters().hop(to: eventLoop).whenComplete { [self] result in
+            guard case .preparingServer = state else {
+                shared.pools.release(server, resetQuery: shared.configuration.serverResetQuery.nilIfEmpty)
+                return
+            }
+            guard case .success(let parameters) = result else {
+                shared.pools.discard(server)
+                return sendErrorAndClose(Self.serverLost)
+            }
+            let statements = client.settings.compactMap { setting -> String? in
+                parameters[setting.name] == setting.value ? nil : SessionSettings.setStatement(setting)
+            }
+            guard !statements.isEmpty else { return finishLogin(server, parameters: parameters) }
+            server.runInternalQuery(statements.joined(separator: "; ")).hop(to: eventLoop).flatMap {
+                outcome -> EventLoopFuture<(InternalQueryResult, [String: String])> in
+                server.currentParameters().hop(to: self.eventLoop).map { (outcome, $0) }
+            }.whenComplete { [self] result in
+                switch result {
+                case .success((let outcome, let parameters)):
+                    guard case .preparingServer = state else {
+                        shared.pools.release(server, resetQuery: shared.configuration.serverResetQuery.nilIfEmpty)
+                        return
+                    }
+                    if let error = outcome.error {
+                        shared.pools.release(server, resetQuery: shared.configuration.serverResetQuery.nilIfEmpty)
+                        var fields = error
+                        fields.severity = "FATAL"
+                        return sendErrorAndClose(fields)
+                    }
+                    finishLogin(server, parameters: parameters)
+                case .failure:
+                    shared.pools.discard(server)
+                    sendErrorAndClose(Self.serverLost)
+                }
+            }
+        }
+    }
+
+    private func finishLogin(_ server: ServerConnection, parameters: [String: String]) {
+        guard let context else { return }
+        let key = shared.cancels.register()
+        cancelKey = key
+        if let serverKey = server.backendKey {
+            shared.cancels.update(key, target: CancelTarget(address: server.remoteAddress, key: serverKey))
+        }
+        server.link(to: self)
+        state = .linked(server)
+        var messages: [BackendMessage] = [.authentication(.ok)]
+        for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
+            messages.append(.parameterStatus(name: name, value: value))
+        }
+        messages.append(.backendKeyData(key))
+        messages.append(.readyForQuery(.idle))
+        write(messages, flush: true)
+        if !context.channel.isWritable {
+            server.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        }
+        let held = heldInput
+        heldInput = []
+        for var bytes in held {
+            guard case .linked = state else { break }
+            forwardToServer(&bytes, server: server)
+        }
+        server.flush()
+    }
+
+    // MARK: Forwarding
+
+    private func forwardToServer(_ input: inout ByteBuffer, server: ServerConnection) {
+        do {
+            while let event = try clientScanner.next(&input) {
+                switch event {
+                case .forward(let bytes):
+                    server.send(bytes)
+                case .message(let type, let frame):
+                    if type == FrontendMessageID.terminate.rawValue {
+                        pendingRequests += clientScanner.takeCount()
+                        server.flush()
+                        return close()
+                    }
+                    server.send(frame)
+                }
+            }
+            pendingRequests += clientScanner.takeCount()
+        } catch let error as PGProtocolError {
+            server.flush()
+            sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
+        } catch {
+            sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: "\(error)"))
+        }
+    }
+
+    func serverConnection(_ connection: ServerConnection, didRead bytes: ByteBuffer) {
+        guard let context, case .linked(let server) = state, server === connection else { return }
+        var input = bytes
+        do {
+            while let event = try serverScanner.next(&input) {
+                switch event {
+                case .forward(let bytes):
+                    context.write(wrapOutboundOut(bytes), promise: nil)
+                case .message(let type, let frame):
+                    context.write(wrapOutboundOut(frame), promise: nil)
+                    var body = frame
+                    body.moveReaderIndex(forwardBy: 5)
+                    switch try BackendMessage.decode(type: type, body: body) {
+                    case .readyForQuery(let status):
+                        transactionStatus = status
+                        pendingRequests = max(0, pendingRequests - 1)
+                    case .parameterStatus(let name, let value):
+                        server.ownerSawParameter(name, value)
+                    default:
+                        break
+                    }
+                }
+            }
+        } catch {
+            shared.pools.discard(server)
+            sendErrorAndClose(Self.serverLost)
+        }
+    }
+
+    func serverConnectionDidReadComplete(_ connection: ServerConnection) {
+        guard case .linked(let server) = state, server === connection else { return }
+        context?.flush()
+    }
+
+    func serverConnectionDidClose(_ connection: ServerConnection) {
+        guard case .linked(let server) = state, server === connection else { return }
+        shared.pools.discard(server)
+        state = .closed
+        context?.flush()
+        sendErrorAndClose(Self.serverLost)
+    }
+
+    func serverConnectionWritabilityChanged(_ connection: ServerConnection, isWritable: Bool) {
+        guard case .linked(let server) = state, server === connection else { return }
+        context?.channel.setOption(ChannelOptions.autoRead, value: isWritable).whenFailure { _ in }
+    }
+
+    // MARK: Ending
+
+    /// The client is gone (Terminate or a closed socket): give back or close what it held.
+    private func clientLeft() {
+        let previous = state
+        state = .closed
+        if let cancelKey { shared.cancels.remove(cancelKey) }
+        switch previous {
+        case .waitingForServer(_, let waiter, let timeout):
+            timeout?.cancel()
+            if let poolKey { _ = shared.pools.cancelWait(key: poolKey, waiter: waiter) }
+        case .linked(let server):
+            let resetQuery = shared.configuration.serverResetQuery.nilIfEmpty
+            let reusable = pendingRequests == 0 && !serverScanner.hasPartialMessage
+            let status = transactionStatus
+            server.unlink().whenComplete { [shared] _ in
+                guard reusable else { return shared.pools.discard(server) }
+                switch status {
+                case .idle:
+                    shared.pools.release(server, resetQuery: resetQuery)
+                case .inTransaction, .failed:
+                    // Never leave an open transaction on a pooled connection.
+                    server.runInternalQuery("ROLLBACK").whenComplete { result in
+                        guard case .success(let outcome) = result, outcome.transactionStatus == .idle else {
+                            return shared.pools.discard(server)
+                        }
+                        shared.pools.release(server, resetQuery: resetQuery)
+                    }
+                }
+            }
+        case .startup, .authenticating, .preparingServer, .closed:
+            break
+        }
+    }
+
+    private func close() {
+        clientLeft()
+        context?.close(promise: nil)
+    }
+
+    private func sendErrorAndClose(_ error: ErrorFields) {
+        guard let context, context.channel.isActive else { return clientLeft() }
+        var buffer = context.channel.allocator.buffer(capacity: 128)
+        BackendMessage.errorResponse(error).encode(into: &buffer)
+        clientLeft()
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    private func write(_ messages: [BackendMessage], flush: Bool) {
+        guard let context, !messages.isEmpty else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 256)
+        for message in messages { message.encode(into: &buffer) }
+        if flush {
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        }
+    }
+
+    private static let serverLost = ErrorFields(
+        severity: "FATAL", sqlState: .connectionFailure,
+        message: "pglens: the server connection was lost",
+        detail: "The PostgreSQL server closed the connection or stopped answering.")
+}
+
+extension String {
+    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,319 @@
+import PGLensAuth
+import PGLensConfig
+import PGLensCrypto
+import PGWire
+
+/// The start of a client connection, as an I/O-free value: SSL and GSS negotiation, cancel requests,
+/// protocol version negotiation and authentication, up to the point where the client is known.
+///
+/// PostgreSQL documentation, "55.2.1 Start-up" and "55.2.2 Authentication".
+struct ClientStartupMachine {
+    /// What the client handler must do next.
+    enum Action: Equatable {
+        /// Send the one-byte answer to SSLRequest or GSSENCRequest ('N': not supported).
+        case refuseEncryption
+        /// Send these messages, then wait for the client's answer.
+        case send([BackendMessage])
+        /// The client is authenticated; send `prefix` (a NegotiateProtocolVersion) before anything else.
+        case authenticated(AuthenticatedClient, prefix: [BackendMessage])
+        /// Route a cancel request, then close the connection without an answer.
+        case cancel(CancelKey)
+        /// Send this error and close the connection.
+        case fail(ErrorFields)
+    }
+
+    private enum State {
+        case awaitingStartup
+        case awaitingPassword(Pending, expected: PasswordCheck)
+        case awaitingSASLInitial(Pending, SCRAMServerExchange)
+        case awaitingSASLResponse(Pending, SCRAMServerExchange)
+        case done
+    }
+
+    /// What the client asked for, kept while it authenticates.
+    private struct Pending {
+        var startup: StartupMessage
+        var negotiation: [BackendMessage]
+        var known: Bool
+    }
+
+    private enum PasswordCheck {
+        case cleartext(UserSecret?)
+        case md5(salt: [UInt8], storedHash: String?)
+    }
+
+    private var state: State = .awaitingStartup
+    private let policy: ClientAuthPolicy
+
+    init(policy: ClientAuthPolicy) {
+        self.policy = policy
+    }
+
+    /// A packet of the startup phase arrived.
+    mutating func startupPacketReceived(_ packet: StartupPacket) -> Action {
+        guard case .awaitingStartup = state else {
+            state = .done
+            return .fail(Self.protocolViolation("unexpected startup packet"))
+        }
+        switch packet {
+        case .sslRequest, .gssEncRequest:
+            return .refuseEncryption
+        case .cancel(let key):
+            state = .done
+            return .cancel(key)
+        case .startup(let startup):
+            return startupReceived(startup)
+        }
+    }
+
+    /// A PasswordMessage / SASLInitialResponse / SASLResponse ('p') arrived; `body` follows the length.
+    mutating func passwordMessageReceived(_ body: ByteBufferView) -> Action {
+        switch state {
+        case .awaitingPassword(let pending, let expected):
+            state = .done
+            guard let password = Self.cString(body) else {
+                return .fail(Self.protocolViolation("malformed password message"))
+            }
+            let accepted: Bool
+            switch expected {
+            case .cleartext(let secret):
+                accepted = Self.cleartextMatches(password, secret: secret, user: pending.startup.user)
+            case .md5(let salt, let storedHash):
+                accepted = storedHash.map {
+                    MD5Authentication.verify(response: password, storedHash: $0, salt: salt)
+                } ?? false
+            }
+            return accepted ? authenticated(pending, recovered: nil) : authenticationFailed(pending)
+        case .awaitingSASLInitial(let pending, var exchange):
+            guard let initial = SASLInitialResponse(body) else {
+                state = .done
+                return .fail(Self.protocolViolation("malformed SASLInitialResponse"))
+            }
+            switch exchange.receiveInitialResponse(mechanism: initial.mechanism, data: initial.data) {
+            case .sendServerFirst(let bytes):
+                state = .awaitingSASLResponse(pending, exchange)
+                return .send([.authentication(.saslContinue(bytes))])
+            case .sendServerFinal, .fail:
+                state = .done
+                return authenticationFailed(pending)
+            }
+        case .awaitingSASLResponse(let pending, var exchange):
+            state = .done
+            switch exchange.receiveResponse(Array(body)) {
+            case .sendServerFinal(let bytes):
+                guard pending.known else { return authenticationFailed(pending) }
+                let recovered = exchange.recoveredClientKey.map { key in
+                    ServerCredential.scramKeys(clientKey: key, credential: exchange.credential)
+                }
+                if case .authenticated(let client, let prefix) = authenticated(pending, recovered: recovered) {
+                    return .authenticated(client, prefix: prefix + [.authentication(.saslFinal(bytes))])
+                }
+                return authenticationFailed(pending)
+            case .sendServerFirst, .fail:
+                return authenticationFailed(pending)
+            }
+        case .awaitingStartup, .done:
+            state = .done
+            return .fail(Self.protocolViolation("unexpected password message"))
+        }
+    }
+
+    // MARK: Internals
+
+    private mutating func startupReceived(_ startup: StartupMessage) -> Action {
+        if let replication = startup.replication, replication.lowercased() != "false", replication != "0",
+            replication.lowercased() != "off", replication.lowercased() != "no"
+        {
+            state = .done
+            return .fail(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .featureNotSupported,
+                    message: "pglens does not proxy replication connections",
+                    hint: "Connect replication clients to the PostgreSQL server directly."))
+        }
+        guard !startup.user.isEmpty else {
+            state = .done
+            return .fail(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .invalidAuthorizationSpecification,
+                    message: "no PostgreSQL user name specified in startup packet"))
+        }
+        var negotiation: [BackendMessage] = []
+        let unrecognized = startup.protocolOptions.map(\.name)
+        if startup.protocolMinorVersion > 0 || !unrecognized.isEmpty {
+            negotiation.append(.negotiateProtocolVersion(newestMinor: 0, unrecognized: unrecognized))
+        }
+        let secret = policy.secret(startup.user)
+        let pending = Pending(startup: startup, negotiation: negotiation, known: secret != nil)
+
+        switch (policy.method, secret) {
+        case (.trust, _):
+            guard secret != nil else { return authenticationFailed(pending) }
+            return authenticated(pending, recovered: nil)
+        case (.password, _):
+            guard policy.allowPlaintextPassword || policy.connectionIsEncrypted else {
+                state = .done
+                return .fail(
+                    ErrorFields(
+                        severity: "FATAL", sqlState: .invalidAuthorizationSpecification,
+                        message: "pglens refuses cleartext password authentication on an unencrypted connection",
+                        hint: "Use auth_type = scram-sha-256, or set auth_allow_plaintext = true."))
+            }
+            state = .awaitingPassword(pending, expected: .cleartext(secret))
+            return .send(negotiation + [.authentication(.cleartextPassword)])
+        case (.md5, .md5Hash(let hash)):
+            return requestMD5(pending, storedHash: hash)
+        case (.md5, .plain(let password)):
+            return requestMD5(
+                pending, storedHash: MD5Authentication.storedHash(password: password, user: startup.user))
+        case (.md5, .none):
+            return requestMD5(pending, storedHash: nil)
+        case (.scramSHA256, .md5Hash(let hash)):
+            // Like PostgreSQL's `md5` method, an md5-hashed secret can only be checked with md5.
+            return requestMD5(pending, storedHash: hash)
+        case (.md5, .scramVerifier), (.scramSHA256, .plain), (.scramSHA256, .scramVerifier), (.scramSHA256, .none):
+            let exchange: SCRAMServerExchange
+            switch secret {
+            case .plain(let password):
+                exchange = SCRAMServerExchange(credential: policy.scramCredential(startup.user, password))
+            case .scramVerifier(let verifier):
+                guard let credential = try? SCRAMCredential(verifier: verifier) else {
+                    state = .done
+                    return .fail(
+                        ErrorFields(
+                            severity: "FATAL", sqlState: .invalidPassword,
+                            message: "password authentication failed for user \"\(startup.user)\""))
+                }
+                exchange = SCRAMServerExchange(credential: credential)
+            case .md5Hash, .none:
+                exchange = SCRAMServerExchange.mock(user: startup.user)
+            }
+            state = .awaitingSASLInitial(pending, exchange)
+            return .send(negotiation + [.authentication(.sasl(["SCRAM-SHA-256"]))])
+        }
+    }
+
+    private mutating func requestMD5(_ pending: Pending, storedHash: String?) -> Action {
+        let salt = SecureRandom.bytes(4)
+        state = .awaitingPassword(pending, expected: .md5(salt: salt, storedHash: storedHash))
+        return .send(pending.negotiation + [.authentication(.md5Password(salt: salt))])
+    }
+
+    private mutating func authenticated(_ pending: Pending, recovered: ServerCredential?) -> Action {
+        state = .done
+        guard pending.known else { return authenticationFailed(pending) }
+        let startup = pending.startup
+        var settings: [StartupParameter] = []
+        for parameter in startup.parameters {
+            switch parameter.name {
+            case "user", "database", "replication", "options":
+                continue
+            default:
+                if parameter.name.hasPrefix("_pq_.") { continue }
+                settings.append(parameter)
+            }
+        }
+        settings += Self.settings(fromOptions: startup.options ?? "")
+        let client = AuthenticatedClient(
+            user: startup.user, database: startup.database, settings: settings,
+            applicationName: startup.applicationName ?? "", recoveredServerCredential: recovered)
+        return .authenticated(client, prefix: pending.negotiation)
+    }
+
+    private mutating func authenticationFailed(_ pending: Pending) -> Action {
+        state = .done
+        let method = policy.method == .trust ? "trust" : "password"
+        let message =
+            method == "trust"
+            ? "role \"\(pending.startup.user)\" is not permitted to log in"
+            : "password authentication failed for user \"\(pending.startup.user)\""
+        let code: SQLState = method == "trust" ? .invalidAuthorizationSpecification : .invalidPassword
+        return .fail(ErrorFields(severity: "FATAL", sqlState: code, message: message))
+    }
+
+    private static func cleartextMatches(_ password: String, secret: UserSecret?, user: String) -> Bool {
+        switch secret {
+        case .plain(let expected):
+            return ConstantTime.equals(Array(password.utf8), Array(expected.utf8))
+        case .md5Hash(let hash):
+            let computed = MD5Authentication.storedHash(password: password, user: user)
+            return ConstantTime.equals(Array(computed.utf8), Array(hash.utf8))
+        case .scramVerifier(let verifier):
+            guard let credential = try? SCRAMCredential(verifier: verifier) else { return false }
+            let derived = SCRAMCredential.derive(
+                password: password, salt: credential.salt, iterations: credential.iterations)
+            return ConstantTime.equals(derived.storedKey, credential.storedKey)
+        case .none:
+            return false
+        }
+    }
+
+    /// `options` holds command-line style settings: `-c name=value` or `--name=value`, space separated,
+    /// with `\` escaping a space.
+    static func settings(fromOptions options: String) -> [StartupParameter] {
+        var words: [String] = []
+        var current = ""
+        var escaped = false
+        for character in options {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == " " {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        var settings: [StartupParameter] = []
+        var index = 0
+        while index < words.count {
+            var assignment: Substring?
+            if words[index] == "-c", index + 1 < words.count {
+                assignment = words[index + 1][...]
+                index += 1
+            } else if words[index].hasPrefix("-c") {
+                assignment = words[index].dropFirst(2)
+            } else if words[index].hasPrefix("--") {
+                assignment = words[index].dropFirst(2)
+            }
+            index += 1
+            guard let assignment, let equals = assignment.firstIndex(of: "=") else { continue }
+            let name = assignment[..<equals].replacingOccurrences(of: "-", with: "_")
+            settings.append(StartupParameter(name: name, value: String(assignment[assignment.index(after: equals)...])))
+        }
+        return settings
+    }
+
+    private static func cString(_ body: ByteBufferView) -> String? {
+        guard let end = body.firstIndex(of: 0) else { return nil }
+        return String(decoding: body[body.startIndex..<end], as: UTF8.self)
+    }
+
+    private static func protocolViolation(_ message: String) -> ErrorFields {
+        ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: message)
+    }
+}
+
+/// The SASLInitialResponse message: mechanism name, then Int32 length (-1 for none) and data.
+private struct SASLInitialResponse {
+    var mechanism: String
+    var data: [UInt8]
+
+    init?(_ body: ByteBufferView) {
+        guard let end = body.firstIndex(of: 0) else { return nil }
+        mechanism = String(decoding: body[body.startIndex..<end], as: UTF8.self)
+        let rest = Array(body[(end + 1)...])
+        guard rest.count >= 4 else { return nil }
+        let length = Int32(bitPattern: UInt32(rest[0]) << 24 | UInt32(rest[1]) << 16 | UInt32(rest[2]) << 8 | UInt32(rest[3]))
+        if length == -1 {
+            data = []
+        } else {
+            guard length >= 0, Int(length) == rest.count - 4 else { return nil }
+            data = Array(rest[4...])
+        }
+    }
+}

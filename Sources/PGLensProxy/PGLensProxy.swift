@@ -1,1 +1,0 @@
-// PGLensProxy: filled in by its work in progress.

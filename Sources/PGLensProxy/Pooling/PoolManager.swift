@@ -1,0 +1,187 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import PGWire
+
+/// Every pool of server connections, shared by all event loops.
+///
+/// The decisions are `PoolManagerState`'s; this type holds the lock around it, the objects behind its
+/// ids, and carries out its actions (opening, handing over and closing connections).
+final class PoolManager: @unchecked Sendable {
+    typealias Completion = @Sendable (Result<ServerConnection, ServerConnector.Failure>) -> Void
+
+    /// Where to connect and how big a pool may grow, per pool key; nil when the pool is not configured.
+    typealias PoolResolver = @Sendable (PoolKey) -> (target: ServerConnector.Target, limits: PoolLimits)?
+
+    private struct Waiter {
+        var eventLoop: any EventLoop
+        var completion: Completion
+    }
+
+    private let lock = NIOLock()
+    private var state = PoolManagerState()
+    private var waiters: [Int: Waiter] = [:]
+    private var servers: [Int: ServerConnection] = [:]
+    private var nextWaiterID = 1
+
+    private let loops: [any EventLoop]
+    private let connector: ServerConnector
+    private let resolve: PoolResolver
+    private let logger: Logger
+
+    init(loops: [any EventLoop], connector: ServerConnector, resolve: @escaping PoolResolver, logger: Logger) {
+        self.loops = loops
+        self.connector = connector
+        self.resolve = resolve
+        self.logger = logger
+    }
+
+    /// Asks for a server connection of pool `key` for a client on loop `loopIndex`. `completion` runs on
+    /// that loop, once. Returns an id for `cancelWait`.
+    func acquire(key: PoolKey, loopIndex: Int, completion: @escaping Completion) -> Int {
+        guard let resolved = resolve(key) else {
+            let error = ErrorFields(
+                severity: "FATAL", sqlState: .invalidCatalogName,
+                message: "database \"\(key.database)\" does not exist")
+            loops[loopIndex].execute { completion(.failure(ServerConnector.Failure(error: error))) }
+            return 0
+        }
+        let (waiterID, actions) = lock.withLock {
+            let id = nextWaiterID
+            nextWaiterID += 1
+            waiters[id] = Waiter(eventLoop: loops[loopIndex], completion: completion)
+            return (id, state.acquire(key: key, waiter: id, loop: loopIndex, limits: resolved.limits))
+        }
+        run(actions)
+        return waiterID
+    }
+
+    /// The client gave up waiting. Returns false if it was already given a connection (or an error).
+    func cancelWait(key: PoolKey, waiter: Int) -> Bool {
+        lock.withLock {
+            guard state.cancelWait(key: key, waiter: waiter) else { return false }
+            waiters[waiter] = nil
+            return true
+        }
+    }
+
+    /// A client is done with `server`. With `reset`, pglens runs the reset query on it and pools it again
+    /// if that succeeds; otherwise it is closed.
+    func release(_ server: ServerConnection, resetQuery: String?) {
+        guard let resetQuery else {
+            finishRelease(server, reusable: true)
+            return
+        }
+        server.runInternalQuery(resetQuery).whenComplete { result in
+            switch result {
+            case .success(let outcome) where outcome.error == nil && outcome.transactionStatus == .idle:
+                self.finishRelease(server, reusable: true)
+            case .success, .failure:
+                self.finishRelease(server, reusable: false)
+            }
+        }
+    }
+
+    /// `server` must not be used again: close it and let the pool open another when needed.
+    func discard(_ server: ServerConnection) {
+        finishRelease(server, reusable: false)
+    }
+
+    /// Fails every waiter and closes every idle connection; no connection is handed out afterwards.
+    func shutDown() {
+        let actions = lock.withLock { state.shutDown() }
+        run(actions)
+    }
+
+    /// Counts for one pool: (idle, total, waiting).
+    func counts(_ key: PoolKey) -> (idle: Int, total: Int, waiting: Int) {
+        lock.withLock { (state.idleCount(key), state.totalCount(key), state.waitingCount(key)) }
+    }
+
+    // MARK: Internals
+
+    private func finishRelease(_ server: ServerConnection, reusable: Bool) {
+        if !reusable { server.close() }
+        let actions = lock.withLock {
+            state.release(server: server.id, loop: server.loopIndex, reusable: reusable && server.channel.isActive)
+        }
+        if !reusable { lock.withLock { servers[server.id] = nil } }
+        run(actions)
+    }
+
+    private func run(_ actions: [PoolManagerState.Action]) {
+        for action in actions {
+            switch action {
+            case .handOver(let serverID, let waiterID):
+                let (server, waiter) = lock.withLock { (servers[serverID], waiters.removeValue(forKey: waiterID)) }
+                guard let server, let waiter else { continue }
+                waiter.eventLoop.execute { waiter.completion(.success(server)) }
+            case .connect(let serverID, let key, let loopIndex, _):
+                open(serverID: serverID, key: key, loopIndex: loopIndex)
+            case .closeIdle(let serverID):
+                let server = lock.withLock { servers.removeValue(forKey: serverID) }
+                server?.close()
+            case .fail(let waiterID, .poolShutDown):
+                guard let waiter = lock.withLock({ waiters.removeValue(forKey: waiterID) }) else { continue }
+                let error = ErrorFields(
+                    severity: "FATAL", sqlState: .adminShutdown, message: "pglens is shutting down")
+                waiter.eventLoop.execute { waiter.completion(.failure(ServerConnector.Failure(error: error))) }
+            }
+        }
+    }
+
+    private func open(serverID: Int, key: PoolKey, loopIndex: Int) {
+        guard let resolved = resolve(key) else {
+            connectFailed(
+                serverID: serverID,
+                ServerConnector.Failure(
+                    error: ErrorFields(
+                        severity: "FATAL", sqlState: .invalidCatalogName,
+                        message: "database \"\(key.database)\" does not exist")))
+            return
+        }
+        let loop = loops[loopIndex]
+        connector.connect(id: serverID, key: key, target: resolved.target, on: loop, loopIndex: loopIndex)
+            .whenComplete { result in
+                switch result {
+                case .success(let server):
+                    server.onClose = { [weak self] closed in self?.serverClosed(closed) }
+                    let actions = self.lock.withLock {
+                        self.servers[serverID] = server
+                        return self.state.connected(server: serverID, loop: loopIndex)
+                    }
+                    self.run(actions)
+                case .failure(let error as ServerConnector.Failure):
+                    self.connectFailed(serverID: serverID, error)
+                case .failure(let error):
+                    self.connectFailed(
+                        serverID: serverID,
+                        ServerConnector.Failure(
+                            error: ErrorFields(
+                                severity: "FATAL", sqlState: .connectionFailure,
+                                message: "pglens: could not open a server connection: \(error)")))
+                }
+            }
+    }
+
+    private func connectFailed(serverID: Int, _ failure: ServerConnector.Failure) {
+        logger.warning(
+            "server connection failed", metadata: ["sqlstate": "\(failure.error.sqlState?.code ?? "")"])
+        let (waiter, actions) = lock.withLock { () -> (Waiter?, [PoolManagerState.Action]) in
+            let (waiterID, actions) = state.connectFailed(server: serverID)
+            return (waiterID.flatMap { waiters.removeValue(forKey: $0) }, actions)
+        }
+        if let waiter {
+            waiter.eventLoop.execute { waiter.completion(.failure(failure)) }
+        }
+        run(actions)
+    }
+
+    private func serverClosed(_ server: ServerConnection) {
+        let actions = lock.withLock { () -> [PoolManagerState.Action] in
+            servers[server.id] = nil
+            return state.idleClosed(server: server.id)
+        }
+        run(actions)
+    }
+}

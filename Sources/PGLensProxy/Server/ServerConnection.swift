@@ -1,0 +1,252 @@
+import Logging
+import NIOCore
+import PGWire
+
+/// One logged-in connection to PostgreSQL.
+///
+/// It lives on the event loop of its channel. While a client session holds it, bytes from the server go
+/// to the session (on the session's loop) unchanged, and the session writes to it with `send` and
+/// `flush`. While it sits in the pool it runs pglens's own queries (the reset query, `SET`s).
+final class ServerConnection: @unchecked Sendable {
+    /// The pool's id for this connection.
+    let id: Int
+    let key: PoolKey
+    let channel: any Channel
+    var eventLoop: any EventLoop { channel.eventLoop }
+    /// Where the server is, for cancel requests.
+    let remoteAddress: SocketAddress
+    /// The server's own cancel key.
+    let backendKey: CancelKey?
+    /// The loop index in the proxy's group, for the pool's preference of local connections.
+    let loopIndex: Int
+
+    private enum Mode {
+        case idle
+        case linked(any ServerConnectionOwner, sameLoop: Bool)
+        case internalQuery(InternalQueryRun)
+        case closed
+    }
+
+    private struct InternalQueryRun {
+        var scanner: MessageScanner
+        var error: ErrorFields?
+        var promise: EventLoopPromise<InternalQueryResult>
+    }
+
+    // Confined to `eventLoop`.
+    private var mode: Mode = .idle
+    /// What the server reported with ParameterStatus, kept current. Confined to `eventLoop`.
+    private(set) var parameters: [String: String]
+    /// Reads that arrived for an owner on another loop, handed over at read-complete.
+    private var pendingReads: [ByteBuffer] = []
+
+    // Confined to the linked owner's loop: writes toward the server from another loop, batched.
+    private var pendingWrites: [ByteBuffer] = []
+    private var ownerOnSameLoop = true
+
+    private let logger: Logger
+
+    init(
+        id: Int, key: PoolKey, channel: any Channel, remoteAddress: SocketAddress, backendKey: CancelKey?,
+        parameters: [String: String], loopIndex: Int, logger: Logger
+    ) {
+        self.id = id
+        self.key = key
+        self.channel = channel
+        self.remoteAddress = remoteAddress
+        self.backendKey = backendKey
+        self.parameters = parameters
+        self.loopIndex = loopIndex
+        self.logger = logger
+    }
+
+    // MARK: Linking (called on the owner's loop)
+
+    /// Hands the connection to `owner`. Bytes the server sends from now on go to it.
+    func link(to owner: any ServerConnectionOwner) {
+        let sameLoop = owner.eventLoop === eventLoop
+        ownerOnSameLoop = sameLoop
+        if sameLoop {
+            mode = .linked(owner, sameLoop: true)
+        } else {
+            eventLoop.execute { self.mode = .linked(owner, sameLoop: false) }
+        }
+    }
+
+    /// Takes the connection back from its owner. Called on the owner's loop, after the last request's
+    /// answer arrived.
+    func unlink() -> EventLoopFuture<Void> {
+        flush()
+        return eventLoop.submit {
+            if case .linked = self.mode { self.mode = .idle }
+        }
+    }
+
+    /// Writes toward the server. Called on the linked owner's loop.
+    func send(_ bytes: ByteBuffer) {
+        if ownerOnSameLoop {
+            channel.write(bytes, promise: nil)
+        } else {
+            pendingWrites.append(bytes)
+        }
+    }
+
+    /// Sends what `send` queued. Called on the linked owner's loop.
+    func flush() {
+        if ownerOnSameLoop {
+            channel.flush()
+            return
+        }
+        guard !pendingWrites.isEmpty else { return }
+        let writes = pendingWrites
+        pendingWrites.removeAll(keepingCapacity: true)
+        let channel = self.channel
+        eventLoop.execute {
+            for write in writes { channel.write(write, promise: nil) }
+            channel.flush()
+        }
+    }
+
+    // MARK: Internal queries (called on `eventLoop`)
+
+    /// Runs a simple query of pglens's own and collects its outcome; the rows are dropped.
+    func runInternalQuery(_ sql: String) -> EventLoopFuture<InternalQueryResult> {
+        eventLoop.flatSubmit {
+            let promise = self.eventLoop.makePromise(of: InternalQueryResult.self)
+            switch self.mode {
+            case .idle:
+                let scanner = MessageScanner(
+                    watched: MessageTypeSet.all, counted: MessageTypeSet(), maxMessageLength: Int(Int32.max))
+                self.mode = .internalQuery(InternalQueryRun(scanner: scanner, error: nil, promise: promise))
+                var buffer = self.channel.allocator.buffer(capacity: sql.utf8.count + 6)
+                FrontendMessage.query(sql).encode(into: &buffer)
+                self.channel.writeAndFlush(buffer, promise: nil)
+            case .linked, .internalQuery, .closed:
+                promise.fail(ServerConnectionError.notIdle)
+            }
+            return promise.futureResult
+        }
+    }
+
+    /// Closes the connection, politely (Terminate first).
+    func close() {
+        eventLoop.execute {
+            guard self.channel.isActive else { return }
+            var buffer = self.channel.allocator.buffer(capacity: 5)
+            FrontendMessage.terminate.encode(into: &buffer)
+            self.channel.writeAndFlush(buffer).whenComplete { _ in self.channel.close(promise: nil) }
+        }
+    }
+
+    // MARK: Channel events (on `eventLoop`, from ServerConnectionHandler)
+
+    func channelRead(_ bytes: ByteBuffer) {
+        switch mode {
+        case .linked(let owner, let sameLoop):
+            if sameLoop {
+                owner.serverConnection(self, didRead: bytes)
+            } else {
+                pendingReads.append(bytes)
+            }
+        case .internalQuery(var run):
+            var input = bytes
+            mode = .idle
+            do {
+                while let event = try run.scanner.next(&input) {
+                    guard case .message(let type, var frame) = event else { continue }
+                    frame.moveReaderIndex(forwardBy: 5)
+                    let message = try BackendMessage.decode(type: type, body: frame)
+                    switch message {
+                    case .errorResponse(let fields):
+                        if run.error == nil { run.error = fields }
+                    case .parameterStatus(let name, let value):
+                        parameters[name] = value
+                    case .readyForQuery(let status):
+                        run.promise.succeed(InternalQueryResult(error: run.error, transactionStatus: status))
+                        return
+                    default:
+                        break
+                    }
+                }
+                mode = .internalQuery(run)
+            } catch {
+                run.promise.fail(error)
+                channel.close(promise: nil)
+            }
+        case .idle:
+            // A server talking while idle is shutting down (FATAL 57P01) or broken: drop it.
+            logger.debug("idle server connection sent data; closing it", metadata: ["server": "\(id)"])
+            channel.close(promise: nil)
+        case .closed:
+            break
+        }
+    }
+
+    func channelReadComplete() {
+        guard case .linked(let owner, let sameLoop) = mode else { return }
+        if sameLoop {
+            owner.serverConnectionDidReadComplete(self)
+            return
+        }
+        let reads = pendingReads
+        pendingReads.removeAll(keepingCapacity: true)
+        owner.eventLoop.execute {
+            for read in reads { owner.serverConnection(self, didRead: read) }
+            owner.serverConnectionDidReadComplete(self)
+        }
+    }
+
+    func channelWritabilityChanged(isWritable: Bool) {
+        guard case .linked(let owner, let sameLoop) = mode else { return }
+        if sameLoop {
+            owner.serverConnectionWritabilityChanged(self, isWritable: isWritable)
+        } else {
+            owner.eventLoop.execute { owner.serverConnectionWritabilityChanged(self, isWritable: isWritable) }
+        }
+    }
+
+    func channelInactive() {
+        let previous = mode
+        mode = .closed
+        switch previous {
+        case .linked(let owner, let sameLoop):
+            if sameLoop {
+                owner.serverConnectionDidClose(self)
+            } else {
+                let reads = pendingReads
+                pendingReads = []
+                owner.eventLoop.execute {
+                    for read in reads { owner.serverConnection(self, didRead: read) }
+                    owner.serverConnectionDidClose(self)
+                }
+            }
+        case .internalQuery(let run):
+            run.promise.fail(ServerConnectionError.closed)
+        case .idle, .closed:
+            break
+        }
+        onClose?(self)
+    }
+
+    /// Told when the channel closes, whatever the mode (the pool uses it to forget the connection).
+    var onClose: (@Sendable (ServerConnection) -> Void)?
+
+    /// The parameters, read from another loop.
+    func currentParameters() -> EventLoopFuture<[String: String]> {
+        eventLoop.submit { self.parameters }
+    }
+
+    /// Records a parameter the owner saw change in a ParameterStatus it forwarded. On the owner's loop.
+    func ownerSawParameter(_ name: String, _ value: String) {
+        if ownerOnSameLoop {
+            parameters[name] = value
+        } else {
+            eventLoop.execute { self.parameters[name] = value }
+        }
+    }
+}
+
+enum ServerConnectionError: Error {
+    case notIdle
+    case closed
+}

@@ -1,0 +1,88 @@
+import Logging
+import NIOCore
+import NIOPosix
+import PGWire
+
+/// Opens and logs in server connections.
+struct ServerConnector: Sendable {
+    /// Where and as whom to connect for one pool.
+    struct Target: Sendable {
+        var host: String
+        var port: Int
+        var database: String
+        var user: String
+        var credential: ServerCredential
+        var connectTimeout: TimeAmount
+    }
+
+    /// Why no connection could be had; `error` is what the waiting client is told.
+    struct Failure: Error {
+        var error: ErrorFields
+    }
+
+    let logger: Logger
+
+    func connect(
+        id: Int, key: PoolKey, target: Target, on eventLoop: any EventLoop, loopIndex: Int
+    ) -> EventLoopFuture<ServerConnection> {
+        let loginPromise = eventLoop.makePromise(of: ServerLoginHandler.Outcome.self)
+        var startup = StartupMessage(parameters: [
+            StartupParameter(name: "user", value: target.user),
+            StartupParameter(name: "database", value: target.database),
+        ])
+        startup.protocolMinorVersion = 0
+        let machine = ServerLoginMachine(user: target.user, credential: target.credential)
+        let loginHandler = ServerLoginHandler(startup: startup, machine: machine, promise: loginPromise)
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .connectTimeout(target.connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(loginHandler)
+                }
+            }
+        let logger = self.logger
+        let deadline = eventLoop.scheduleTask(in: target.connectTimeout) {
+            loginHandler.timeOut(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .connectionFailure,
+                    message: "pglens: server login timed out after \(target.connectTimeout.seconds) s"))
+        }
+        return bootstrap.connect(host: target.host, port: target.port)
+            .flatMapError { error in
+                deadline.cancel()
+                return eventLoop.makeFailedFuture(
+                    Failure(
+                        error: ErrorFields(
+                            severity: "FATAL", sqlState: .sqlclientUnableToEstablishSQLConnection,
+                            message:
+                                "pglens: could not connect to server \(target.host):\(target.port): \(error)")))
+            }
+            .flatMap { channel in
+                loginPromise.futureResult.flatMapThrowing { outcome -> ServerConnection in
+                    deadline.cancel()
+                    switch outcome {
+                    case .failed(let error):
+                        channel.close(promise: nil)
+                        throw Failure(error: error)
+                    case .loggedIn(let parameters, let backendKey):
+                        let connection = ServerConnection(
+                            id: id, key: key, channel: channel,
+                            remoteAddress: channel.remoteAddress
+                                ?? (try! SocketAddress(ipAddress: "127.0.0.1", port: target.port)),
+                            backendKey: backendKey, parameters: parameters, loopIndex: loopIndex,
+                            logger: logger)
+                        let sync = channel.pipeline.syncOperations
+                        sync.removeHandler(loginHandler, promise: nil)
+                        try sync.addHandler(ServerConnectionHandler(connection: connection))
+                        return connection
+                    }
+                }
+            }
+    }
+}
+
+extension TimeAmount {
+    fileprivate var seconds: Double { Double(nanoseconds) / 1e9 }
+}

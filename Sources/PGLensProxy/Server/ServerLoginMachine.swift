@@ -1,0 +1,152 @@
+import PGLensAuth
+import PGWire
+
+/// Logs pglens in to PostgreSQL on a new server connection: answers the server's authentication
+/// requests and collects its ParameterStatus and BackendKeyData until the first ReadyForQuery.
+///
+/// PostgreSQL documentation, "55.2.2 Start-up" and "55.3 SASL Authentication".
+struct ServerLoginMachine {
+    /// What the server connection must do next.
+    enum Action: Equatable {
+        /// Send this message to the server and wait for its answer.
+        case send(FrontendMessage)
+        /// Nothing to send; wait for the next message.
+        case wait
+        /// The connection is ready for queries.
+        case loggedIn(parameters: [String: String], backendKey: CancelKey?)
+        /// Login failed; `error` is what the client that waits for this connection should see.
+        case fail(ErrorFields)
+    }
+
+    private enum State {
+        case authenticating
+        case scram(SCRAMClientExchange)
+        case awaitingReady
+        case done
+    }
+
+    private var state: State = .authenticating
+    private let user: String
+    private let credential: ServerCredential
+    private var parameters: [String: String] = [:]
+    private var backendKey: CancelKey?
+
+    init(user: String, credential: ServerCredential) {
+        self.user = user
+        self.credential = credential
+    }
+
+    mutating func received(_ message: BackendMessage) -> Action {
+        switch message {
+        case .authentication(let request):
+            return authenticationRequested(request)
+        case .parameterStatus(let name, let value):
+            parameters[name] = value
+            return .wait
+        case .backendKeyData(let key):
+            backendKey = key
+            return .wait
+        case .noticeResponse:
+            return .wait
+        case .negotiateProtocolVersion:
+            return .wait
+        case .errorResponse(let fields):
+            state = .done
+            return .fail(fields)
+        case .readyForQuery:
+            switch state {
+            case .awaitingReady:
+                state = .done
+                return .loggedIn(parameters: parameters, backendKey: backendKey)
+            case .authenticating, .scram, .done:
+                state = .done
+                return .fail(Self.protocolError("server sent ReadyForQuery before authentication completed"))
+            }
+        default:
+            state = .done
+            return .fail(Self.protocolError("unexpected message during server login"))
+        }
+    }
+
+    private mutating func authenticationRequested(_ request: AuthenticationRequest) -> Action {
+        switch (request, state) {
+        case (.ok, .authenticating), (.ok, .scram):
+            state = .awaitingReady
+            return .wait
+        case (.cleartextPassword, .authenticating):
+            switch credential {
+            case .password(let password):
+                return .send(.password(password))
+            case .none, .md5Hash, .scramKeys:
+                return .fail(missingSecret("a cleartext password"))
+            }
+        case (.md5Password(let salt), .authenticating):
+            switch credential {
+            case .password(let password):
+                return .send(.password(MD5Authentication.response(password: password, user: user, salt: salt)))
+            case .md5Hash(let hash):
+                return .send(.password(MD5Authentication.response(storedHash: hash, salt: salt)))
+            case .none, .scramKeys:
+                return .fail(missingSecret("an md5 password"))
+            }
+        case (.sasl(let mechanisms), .authenticating):
+            guard mechanisms.contains("SCRAM-SHA-256") else {
+                return .fail(Self.protocolError("server offers no SASL mechanism pglens supports: \(mechanisms)"))
+            }
+            let secret: SCRAMClientExchange.Secret
+            switch credential {
+            case .password(let password):
+                secret = .password(password)
+            case .scramKeys(let clientKey, let credential):
+                secret = .clientKey(
+                    clientKey: clientKey, serverKey: credential.serverKey, salt: credential.salt,
+                    iterations: credential.iterations)
+            case .none, .md5Hash:
+                return .fail(missingSecret("SCRAM-SHA-256"))
+            }
+            var exchange = SCRAMClientExchange(secret: secret)
+            let initial = exchange.initialResponse()
+            state = .scram(exchange)
+            return .send(.saslInitialResponse(mechanism: initial.mechanism, data: initial.data))
+        case (.saslContinue(let data), .scram(var exchange)):
+            switch exchange.receiveServerFirst(data) {
+            case .sendClientFinal(let bytes):
+                state = .scram(exchange)
+                return .send(.saslResponse(bytes))
+            case .fail(let failure):
+                state = .done
+                return .fail(Self.authError("SCRAM authentication with the server failed: \(failure)"))
+            case .authenticated:
+                state = .done
+                return .fail(Self.protocolError("unexpected SCRAM state"))
+            }
+        case (.saslFinal(let data), .scram(var exchange)):
+            switch exchange.receiveServerFinal(data) {
+            case .authenticated:
+                state = .scram(exchange)
+                return .wait
+            case .fail(let failure):
+                state = .done
+                return .fail(Self.authError("SCRAM authentication with the server failed: \(failure)"))
+            case .sendClientFinal:
+                state = .done
+                return .fail(Self.protocolError("unexpected SCRAM state"))
+            }
+        default:
+            state = .done
+            return .fail(Self.protocolError("server asked for an authentication method pglens does not support"))
+        }
+    }
+
+    private func missingSecret(_ method: String) -> ErrorFields {
+        Self.authError("server asks for \(method) for user \"\(user)\" and pglens has no suitable secret for it")
+    }
+
+    private static func protocolError(_ message: String) -> ErrorFields {
+        ErrorFields(severity: "FATAL", sqlState: .connectionFailure, message: "pglens: \(message)")
+    }
+
+    private static func authError(_ message: String) -> ErrorFields {
+        ErrorFields(severity: "FATAL", sqlState: .invalidPassword, message: "pglens: \(message)")
+    }
+}

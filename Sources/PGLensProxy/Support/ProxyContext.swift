@@ -1,0 +1,89 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import PGLensAuth
+import PGLensConfig
+import PGLensCrypto
+import PGWire
+import Synchronization
+
+/// What every client session of one proxy shares: configuration, pools, cancel keys, counters.
+final class ProxyContext: Sendable {
+    let configuration: Configuration
+    let loops: [any EventLoop]
+    let pools: PoolManager
+    let cancels = CancelRegistry()
+    let logger: Logger
+    /// Clients connected now.
+    let clientCount = Atomic<Int>(0)
+    /// SCRAM credentials derived from plain passwords, per user (deriving costs thousands of hashes).
+    private let derivedCredentials = NIOLockedValueBox([String: SCRAMCredential]())
+    /// Keys recovered from clients' SCRAM exchanges, per user, for users configured with a verifier.
+    private let recoveredCredentials = NIOLockedValueBox([String: ServerCredential]())
+
+    init(configuration: Configuration, loops: [any EventLoop], logger: Logger) {
+        self.configuration = configuration
+        self.loops = loops
+        self.logger = logger
+        let connector = ServerConnector(logger: logger)
+        let recovered = recoveredCredentials
+        self.pools = PoolManager(
+            loops: loops, connector: connector,
+            resolve: { key in Self.resolve(key, configuration: configuration, recovered: recovered) },
+            logger: logger)
+    }
+
+    var authPolicy: ClientAuthPolicy {
+        let configuration = self.configuration
+        let derived = derivedCredentials
+        return ClientAuthPolicy(
+            method: configuration.authType,
+            allowPlaintextPassword: configuration.authAllowPlaintext,
+            connectionIsEncrypted: false,
+            secret: { user in configuration.users[user]?.secret },
+            scramCredential: { user, password in
+                derived.withLockedValue { cache in
+                    if let credential = cache[user] { return credential }
+                    let credential = SCRAMCredential.derive(
+                        password: password, salt: SecureRandom.bytes(16), iterations: 4096)
+                    cache[user] = credential
+                    return credential
+                }
+            })
+    }
+
+    /// Remembers how to log in as `user` after it passed SCRAM against a verifier.
+    func remember(_ credential: ServerCredential, for user: String) {
+        recoveredCredentials.withLockedValue { $0[user] = credential }
+    }
+
+    func loopIndex(of eventLoop: any EventLoop) -> Int {
+        loops.firstIndex { $0 === eventLoop } ?? 0
+    }
+
+    private static func resolve(
+        _ key: PoolKey, configuration: Configuration, recovered: NIOLockedValueBox<[String: ServerCredential]>
+    ) -> (target: ServerConnector.Target, limits: PoolLimits)? {
+        guard let database = configuration.databases[key.database] else { return nil }
+        let serverUser = database.forceUser ?? key.user
+        let credential: ServerCredential
+        if let password = database.password {
+            credential = .password(password)
+        } else {
+            switch configuration.users[serverUser]?.secret {
+            case .plain(let password): credential = .password(password)
+            case .md5Hash(let hash): credential = .md5Hash(hash)
+            case .scramVerifier: credential = recovered.withLockedValue { $0[serverUser] } ?? .none
+            case .none: credential = .none
+            }
+        }
+        let target = ServerConnector.Target(
+            host: database.host, port: database.port, database: database.dbname, user: serverUser,
+            credential: credential,
+            connectTimeout: .nanoseconds(Int64(configuration.serverConnectTimeout * 1e9)))
+        let limits = PoolLimits(
+            poolSize: configuration.poolSize(for: database),
+            maxDBConnections: database.maxDBConnections ?? configuration.maxDBConnections)
+        return (target, limits)
+    }
+}
