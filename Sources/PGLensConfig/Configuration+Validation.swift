@@ -46,7 +46,7 @@ extension Configuration {
             check(database.name == name, "\(path).name", "does not match the table's name")
             check(!database.host.trimmingWhitespace.isEmpty, "\(path).host", "must not be empty")
             check((1...65535).contains(database.port), "\(path).port", "must be between 1 and 65535")
-            check(!database.dbname.isEmpty, "\(path).dbname", "must not be empty")
+            check(!database.dbname.isEmpty || name.isEmpty, "\(path).dbname", "must not be empty")
             if let poolSize = database.poolSize {
                 check(poolSize >= 1, "\(path).pool_size", "must be at least 1")
             }

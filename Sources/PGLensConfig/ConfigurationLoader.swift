@@ -63,7 +63,7 @@ public enum ConfigurationLoader {
         } catch let error as TOMLParseError {
             let position = error.source.begin
             let problem = ConfigurationProblem(
-                key: "", message: "TOML syntax error at column \(position.column): \(error.description)",
+                key: "", message: "TOML syntax error at column \(position.column): \(redacted(error.description))",
                 line: position.line)
             throw ConfigurationError(problems: [problem], source: source)
         } catch {
@@ -78,6 +78,28 @@ public enum ConfigurationLoader {
             throw ConfigurationError(problems: reader.problems, source: source)
         }
         return reader.configuration
+    }
+
+    /// toml++'s message without the quoted source text it may echo (`saw 'x'`, `'\q'`), which could be
+    /// part of a password; key paths in "cannot redefine" messages are kept.
+    static func redacted(_ message: String) -> String {
+        if message.contains("redefine") {
+            return message
+        }
+        var kept = ""
+        var quoted = false
+        for character in message {
+            if character == "'" {
+                quoted.toggle()
+            } else if !quoted {
+                kept.append(character)
+            }
+        }
+        kept = kept.trimmingWhitespace
+        for suffix in [", saw", " saw"] where kept.hasSuffix(suffix) {
+            kept.removeLast(suffix.count)
+        }
+        return kept
     }
 
     /// A short reason for a failed read, without the path (the source already names it).

@@ -16,8 +16,16 @@ struct ConfigurationReader {
         problems.append(ConfigurationProblem(key: key, message: message, line: lines.line(for: key)))
     }
 
-    /// Reads the top-level table: instance settings, `databases` and `users`.
+    /// Reads the top-level table: instance settings, `databases` and `users`; the problems
+    /// found are in the order of the file's lines.
     mutating func read(_ root: TOMLTable) {
+        let before = problems.count
+        defer {
+            let found = problems[before...].enumerated().sorted { lhs, rhs in
+                (lhs.element.line ?? .max, lhs.offset) < (rhs.element.line ?? .max, rhs.offset)
+            }
+            problems.replaceSubrange(before..., with: found.map(\.element))
+        }
         for key in root.keys.sorted() {
             guard let value = root[key] else { continue }
             switch key {
