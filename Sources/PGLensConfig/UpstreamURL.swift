@@ -88,7 +88,9 @@ extension UpstreamURL {
                 path = ""
             }
             guard let at = authority.lastIndex(of: "@") else {
-                throw Invalid(message: "a user and password are required (postgres://user:password@host:port/dbname)")
+                throw Invalid(
+                    message: "a user and password are required (postgres://user:password@host:port/dbname; "
+                        + "percent-encode '/', '?', '#' and '@' in them)")
             }
             let userInfo = authority[..<at]
             let hostPart = authority[authority.index(after: at)...]
