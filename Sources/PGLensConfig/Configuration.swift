@@ -40,3 +40,41 @@ public struct Configuration: Sendable, Equatable {
         user?.poolMode ?? database.poolMode ?? poolMode
     }
 }
+
+extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
+    /// A summary safe to log: passwords and secrets are replaced by placeholders.
+    public var description: String {
+        let databaseList = databases.keys.sorted().map { databases[$0]!.description }.joined(separator: ", ")
+        let userList = users.keys.sorted().map { users[$0]!.description }.joined(separator: ", ")
+        return "Configuration(listen: \(listenAddr):\(listenPort), pool_mode: \(poolMode.rawValue), "
+            + "max_client_conn: \(maxClientConn), default_pool_size: \(defaultPoolSize), "
+            + "max_db_connections: \(maxDBConnections), query_wait_timeout: \(queryWaitTimeout), "
+            + "server_reset_query: \(serverResetQuery.debugDescription), "
+            + "server_connect_timeout: \(serverConnectTimeout), client_login_timeout: \(clientLoginTimeout), "
+            + "auth_type: \(authType.rawValue), auth_allow_plaintext: \(authAllowPlaintext), "
+            + "max_packet_size: \(maxPacketSize), workers: \(workers), log_level: \(logLevel), "
+            + "databases: [\(databaseList)], users: [\(userList)])"
+    }
+
+    /// The same as `description`: never shows a password.
+    public var debugDescription: String { description }
+}
+
+extension Configuration: CustomReflectable {
+    /// Mirrors the settings with databases and users shown through their redacting descriptions,
+    /// so that `dump(_:)` does not print passwords either.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "listenAddr": listenAddr, "listenPort": listenPort, "poolMode": poolMode,
+                "maxClientConn": maxClientConn, "defaultPoolSize": defaultPoolSize,
+                "maxDBConnections": maxDBConnections, "queryWaitTimeout": queryWaitTimeout,
+                "serverResetQuery": serverResetQuery, "serverConnectTimeout": serverConnectTimeout,
+                "clientLoginTimeout": clientLoginTimeout, "authType": authType,
+                "authAllowPlaintext": authAllowPlaintext, "maxPacketSize": maxPacketSize, "workers": workers,
+                "logLevel": logLevel, "databases": databases, "users": users,
+            ],
+            displayStyle: .struct)
+    }
+}

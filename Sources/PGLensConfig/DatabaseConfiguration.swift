@@ -32,3 +32,33 @@ public struct DatabaseConfiguration: Sendable, Equatable {
         self.maxDBConnections = maxDBConnections
     }
 }
+
+extension DatabaseConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
+    /// A summary safe to log: the password, if any, shows as `<password>`.
+    public var description: String {
+        var fields = ["host: \(host)", "port: \(port)", "dbname: \(dbname)"]
+        if let poolSize { fields.append("pool_size: \(poolSize)") }
+        if let poolMode { fields.append("pool_mode: \(poolMode.rawValue)") }
+        if let forceUser { fields.append("user: \(forceUser)") }
+        if password != nil { fields.append("password: <password>") }
+        if let maxDBConnections { fields.append("max_db_connections: \(maxDBConnections)") }
+        return "\(name)(" + fields.joined(separator: ", ") + ")"
+    }
+
+    /// The same as `description`: never shows the password.
+    public var debugDescription: String { description }
+}
+
+extension DatabaseConfiguration: CustomReflectable {
+    /// Mirrors the fields with the password replaced, so that `dump(_:)` does not print it.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "name": name, "host": host, "port": port, "dbname": dbname, "poolSize": poolSize as Any,
+                "poolMode": poolMode as Any, "forceUser": forceUser as Any,
+                "password": password == nil ? "nil" : "<password>", "maxDBConnections": maxDBConnections as Any,
+            ],
+            displayStyle: .struct)
+    }
+}

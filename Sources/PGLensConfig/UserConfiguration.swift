@@ -11,3 +11,27 @@ public struct UserConfiguration: Sendable, Equatable {
         self.poolMode = poolMode
     }
 }
+
+extension UserConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
+    /// A summary safe to log: the secret shows only as its kind.
+    public var description: String {
+        var fields = ["secret: \(secret.map(\.description) ?? "none")"]
+        if let poolMode { fields.append("pool_mode: \(poolMode.rawValue)") }
+        return "\(name)(" + fields.joined(separator: ", ") + ")"
+    }
+
+    /// The same as `description`: never shows the secret.
+    public var debugDescription: String { description }
+}
+
+extension UserConfiguration: CustomReflectable {
+    /// Mirrors the fields with the secret shown only as its kind, so that `dump(_:)` does not print it.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "name": name, "secret": secret.map(\.description) ?? "none", "poolMode": poolMode as Any,
+            ],
+            displayStyle: .struct)
+    }
+}

@@ -31,3 +31,11 @@ extension UserSecret: CustomStringConvertible {
         }
     }
 }
+
+extension UserSecret: CustomDebugStringConvertible, CustomReflectable {
+    /// The same as `description`: never prints the secret.
+    public var debugDescription: String { description }
+
+    /// No children, so that `dump(_:)` prints only the kind of secret.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .enum) }
+}

@@ -1,0 +1,74 @@
+extension Configuration {
+    /// The values `log_level` accepts, from most to least verbose.
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// The smallest `max_packet_size` accepted, in bytes.
+    public static let minimumMaxPacketSize = 1024
+
+    /// Checks the values against each other and their ranges; empty when the configuration is usable.
+    ///
+    /// Keys are the file's dotted paths (`listen_port`, `databases.app.port`); problems carry no
+    /// line (the loader adds it) and never contain a password.
+    public func validate() -> [ConfigurationProblem] {
+        var problems: [ConfigurationProblem] = []
+        func check(_ condition: Bool, _ key: String, _ message: String) {
+            if !condition {
+                problems.append(ConfigurationProblem(key: key, message: message))
+            }
+        }
+
+        check(!listenAddr.trimmingWhitespace.isEmpty, "listen_addr", "must not be empty")
+        check((0...65535).contains(listenPort), "listen_port", "must be between 0 (any free port) and 65535")
+        check(maxClientConn >= 1, "max_client_conn", "must be at least 1")
+        check(defaultPoolSize >= 1, "default_pool_size", "must be at least 1")
+        check(maxDBConnections >= 0, "max_db_connections", "must be 0 (no cap) or more")
+        for (key, seconds) in [
+            ("query_wait_timeout", queryWaitTimeout), ("server_connect_timeout", serverConnectTimeout),
+            ("client_login_timeout", clientLoginTimeout),
+        ] {
+            check(seconds.isFinite && seconds >= 0, key, "must be a number of seconds, 0 or more")
+        }
+        check(
+            maxPacketSize >= Self.minimumMaxPacketSize, "max_packet_size",
+            "must be at least \(Self.minimumMaxPacketSize) bytes")
+        check(workers >= 0, "workers", "must be 0 (one per core) or more")
+        check(
+            Self.logLevels.contains(logLevel), "log_level",
+            "must be one of " + Self.logLevels.joined(separator: ", "))
+        check(
+            authType != .password || authAllowPlaintext, "auth_type",
+            "cleartext passwords over plain TCP are refused unless auth_allow_plaintext = true")
+
+        check(!databases.isEmpty, "databases", "at least one database must be configured")
+        for (name, database) in databases.sorted(by: { $0.key < $1.key }) {
+            let path = "databases.\(name)"
+            check(!name.isEmpty, path, "a database needs a non-empty name")
+            check(database.name == name, "\(path).name", "does not match the table's name")
+            check(!database.host.trimmingWhitespace.isEmpty, "\(path).host", "must not be empty")
+            check((1...65535).contains(database.port), "\(path).port", "must be between 1 and 65535")
+            check(!database.dbname.isEmpty || name.isEmpty, "\(path).dbname", "must not be empty")
+            if let poolSize = database.poolSize {
+                check(poolSize >= 1, "\(path).pool_size", "must be at least 1")
+            }
+            if let cap = database.maxDBConnections {
+                check(cap >= 0, "\(path).max_db_connections", "must be 0 (no cap) or more")
+            }
+            if let forceUser = database.forceUser {
+                check(!forceUser.isEmpty, "\(path).user", "must not be empty")
+                check(
+                    forceUser.isEmpty || database.password != nil || users[forceUser] != nil, "\(path).user",
+                    "needs a password in this table or a [users.\(forceUser)] entry")
+            }
+        }
+
+        for (name, user) in users.sorted(by: { $0.key < $1.key }) {
+            let path = "users.\(name)"
+            check(!name.isEmpty, path, "a user needs a non-empty name")
+            check(user.name == name, "\(path).name", "does not match the table's name")
+            check(
+                authType == .trust || user.secret != nil, "\(path).password",
+                "is required unless auth_type = trust")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,25 @@
+/// A key of a `[databases.NAME]` table, or a word of a libpq-style database string.
+enum DatabaseSetting: String, CaseIterable {
+    case host
+    case port
+    case dbname
+    case poolSize = "pool_size"
+    case poolMode = "pool_mode"
+    case user
+    case password
+    case maxDBConnections = "max_db_connections"
+
+    /// Checks `value` against the setting's type and stores it.
+    func apply(_ value: SettingValue, to database: inout DatabaseConfiguration) throws(SettingValue.Mismatch) {
+        switch self {
+        case .host: database.host = try value.string()
+        case .port: database.port = try value.integer()
+        case .dbname: database.dbname = try value.string()
+        case .poolSize: database.poolSize = try value.integer()
+        case .poolMode: database.poolMode = try value.poolMode()
+        case .user: database.forceUser = try value.string()
+        case .password: database.password = try value.string()
+        case .maxDBConnections: database.maxDBConnections = try value.integer()
+        }
+    }
+}

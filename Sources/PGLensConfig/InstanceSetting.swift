@@ -1,0 +1,45 @@
+/// A top-level key of the configuration file (PgBouncer's name, the snake_case of the Swift field).
+///
+/// Every instance setting can be overridden from the environment by `PGLENS_` followed by the key
+/// in upper case: `PGLENS_LISTEN_PORT=7000`, `PGLENS_POOL_MODE=transaction`.
+enum InstanceSetting: String, CaseIterable {
+    case listenAddr = "listen_addr"
+    case listenPort = "listen_port"
+    case poolMode = "pool_mode"
+    case maxClientConn = "max_client_conn"
+    case defaultPoolSize = "default_pool_size"
+    case maxDBConnections = "max_db_connections"
+    case queryWaitTimeout = "query_wait_timeout"
+    case serverResetQuery = "server_reset_query"
+    case serverConnectTimeout = "server_connect_timeout"
+    case clientLoginTimeout = "client_login_timeout"
+    case authType = "auth_type"
+    case authAllowPlaintext = "auth_allow_plaintext"
+    case maxPacketSize = "max_packet_size"
+    case workers
+    case logLevel = "log_level"
+
+    /// The environment variable that overrides this setting.
+    var environmentVariable: String { ConfigurationLoader.environmentPrefix + rawValue.uppercased() }
+
+    /// Checks `value` against the setting's type and stores it.
+    func apply(_ value: SettingValue, to configuration: inout Configuration) throws(SettingValue.Mismatch) {
+        switch self {
+        case .listenAddr: configuration.listenAddr = try value.string()
+        case .listenPort: configuration.listenPort = try value.integer()
+        case .poolMode: configuration.poolMode = try value.poolMode()
+        case .maxClientConn: configuration.maxClientConn = try value.integer()
+        case .defaultPoolSize: configuration.defaultPoolSize = try value.integer()
+        case .maxDBConnections: configuration.maxDBConnections = try value.integer()
+        case .queryWaitTimeout: configuration.queryWaitTimeout = try value.seconds()
+        case .serverResetQuery: configuration.serverResetQuery = try value.string()
+        case .serverConnectTimeout: configuration.serverConnectTimeout = try value.seconds()
+        case .clientLoginTimeout: configuration.clientLoginTimeout = try value.seconds()
+        case .authType: configuration.authType = try value.authMethod()
+        case .authAllowPlaintext: configuration.authAllowPlaintext = try value.boolean()
+        case .maxPacketSize: configuration.maxPacketSize = try value.integer()
+        case .workers: configuration.workers = try value.integer()
+        case .logLevel: configuration.logLevel = try value.choice(Configuration.logLevels)
+        }
+    }
+}
