@@ -12,9 +12,12 @@ struct AuthCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { authType }
 
     static let all = [
-        AuthCase(authType: "scram-sha-256", requestCode: 10, directUser: "app", directPassword: PostgresCluster.appPassword),
+        AuthCase(
+            authType: "scram-sha-256", requestCode: 10, directUser: "app", directPassword: PostgresCluster.appPassword),
         AuthCase(authType: "md5", requestCode: 5, directUser: "md5user", directPassword: PostgresCluster.md5Password),
-        AuthCase(authType: "password", requestCode: 3, directUser: "pwuser", directPassword: PostgresCluster.pwPassword),
-        AuthCase(authType: "trust", requestCode: 0, directUser: "trustuser", directPassword: PostgresCluster.trustPassword),
+        AuthCase(
+            authType: "password", requestCode: 3, directUser: "pwuser", directPassword: PostgresCluster.pwPassword),
+        AuthCase(
+            authType: "trust", requestCode: 0, directUser: "trustuser", directPassword: PostgresCluster.trustPassword),
     ]
 }

@@ -3,7 +3,9 @@ import Testing
 
 @Suite("Authentication")
 struct AuthenticationTests {
-    private func connect(port: Int, user: String, password: String, database: String = "app") async throws
+    private func connect(
+        port: Int, user: String, password: String, database: String = "app"
+    ) async throws
         -> [String: Any]
     {
         let dsn = ProxyUnderTest.dsn(port: port, user: user, password: password, database: database)
@@ -27,7 +29,8 @@ struct AuthenticationTests {
         let password = direct ? authCase.directPassword : PostgresCluster.appPassword
         try await ProxyUnderTest.with(config, afterStop: { expectNoSecrets($0, [password]) }) { proxy in
             let probe = try JSONOutput.object(
-                try await ClientRunner.python("scenarios.py", ["authprobe", "127.0.0.1", String(proxy.port), user, "app"]))
+                try await ClientRunner.python(
+                    "scenarios.py", ["authprobe", "127.0.0.1", String(proxy.port), user, "app"]))
             #expect(probe["auth"] as? Int == authCase.requestCode, "\(probe)")
 
             let good = try await connect(port: proxy.port, user: user, password: password)

@@ -1,7 +1,7 @@
 """Single scenarios for authentication and failure tests; each prints one JSON object.
 
 Usage: python3 scenarios.py SCENARIO ARGS...
-  connect DSN                     log in, report current_user/current_database or the error's SQLSTATE
+  connect DSN                     log in with asyncpg, report current_user/current_database or the error's SQLSTATE
   authprobe HOST PORT USER DB     raw startup; report the first authentication request code
   garbage HOST PORT USER DB       raw login (trust), then an unknown message type; report the reply
   hugelen HOST PORT USER DB       raw login (trust), then a Query claiming 2^30+8 bytes; report the reply
@@ -30,12 +30,28 @@ def error_obj(e):
 
 
 def connect(dsn):
-    try:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            row = conn.execute("SELECT current_user, current_database(), 1 + 1").fetchone()
-            out({"ok": True, "user": row[0], "db": row[1], "two": row[2]})
-    except psycopg.Error as e:
-        out(error_obj(e))
+    # asyncpg, because libpq (and so psycopg) reports no SQLSTATE for a failed connection attempt.
+    import asyncio
+
+    import asyncpg
+
+    parts = dict(p.split("=", 1) for p in dsn.split())
+
+    async def run():
+        try:
+            conn = await asyncpg.connect(
+                host=parts["host"], port=int(parts["port"]), user=parts["user"], database=parts["dbname"],
+                password=parts.get("password", "").strip("'"), ssl=False, timeout=10,
+            )
+        except asyncpg.PostgresError as e:
+            return {"ok": False, "sqlstate": e.sqlstate, "message": str(e)}
+        try:
+            row = await conn.fetchrow("SELECT current_user, current_database(), 1 + 1")
+            return {"ok": True, "user": row[0], "db": row[1], "two": row[2]}
+        finally:
+            await conn.close()
+
+    out(asyncio.run(run()))
 
 
 def startup_packet(user, db):

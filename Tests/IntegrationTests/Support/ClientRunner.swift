@@ -8,7 +8,7 @@ enum ClientRunner {
             .appendingPathComponent("Clients").path
     }()
 
-    /// Runs `program` (looked up on PATH) with `arguments`; `environment` is added to the inherited one.
+    /// Runs `program` (looked up on PATH, started through Clients/exec_clean.py for a clean signal mask) with `arguments`; `environment` is added to the inherited one.
     /// Output goes through files, so large outputs cannot dead-lock on a full pipe.
     static func run(
         _ program: String, _ arguments: [String], environment: [String: String] = [:],
@@ -24,8 +24,8 @@ enum ClientRunner {
         let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
 
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [clientsDirectory + "/exec_clean.py", program] + arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env

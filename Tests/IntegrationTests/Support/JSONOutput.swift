@@ -3,7 +3,9 @@ import Testing
 
 /// Parses the single JSON object a client script printed.
 enum JSONOutput {
-    static func object(_ result: CommandResult, sourceLocation: SourceLocation = #_sourceLocation) throws
+    static func object(
+        _ result: CommandResult, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws
         -> [String: Any]
     {
         try #require(result.exitCode == 0, "client failed: \(result)", sourceLocation: sourceLocation)

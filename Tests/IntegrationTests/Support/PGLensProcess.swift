@@ -43,8 +43,10 @@ final class PGLensProcess: Sendable {
             FileManager.default.createFile(atPath: logPath, contents: nil)
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["serve", "--config", configPath]
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = [
+                ClientRunner.clientsDirectory + "/exec_clean.py", binary, "serve", "--config", configPath,
+            ]
             process.standardError = log
             process.standardOutput = log
             process.standardInput = FileHandle.nullDevice

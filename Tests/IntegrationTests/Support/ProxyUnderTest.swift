@@ -38,7 +38,9 @@ struct ProxyUnderTest: Sendable {
         }
     }
 
-    func dsn(user: String = "app", password: String? = PostgresCluster.appPassword, database: String = "app")
+    func dsn(
+        user: String = "app", password: String? = PostgresCluster.appPassword, database: String = "app"
+    )
         -> String
     {
         Self.dsn(port: port, user: user, password: password, database: database)
