@@ -15,7 +15,6 @@ import os
 import socket
 import struct
 import sys
-import threading
 import time
 
 import psycopg
@@ -172,59 +171,84 @@ def abandon(dsn, admin_dsn, marker):
     os._exit(0)  # no Terminate, no ROLLBACK: the socket just closes
 
 
+async def apg_connect(dsn):
+    import asyncpg
+
+    parts = dict(p.split("=", 1) for p in dsn.split())
+    return await asyncpg.connect(
+        host=parts["host"], port=int(parts["port"]), user=parts["user"], database=parts["dbname"],
+        password=parts.get("password", "").strip("'"), ssl=False, timeout=10,
+    )
+
+
+def apg_error(e):
+    return {"ok": False, "sqlstate": getattr(e, "sqlstate", None), "error": type(e).__name__, "message": str(e)}
+
+
 def poolwait(dsn):
-    a_result = {}
+    # asyncpg: a refusal may come before login completes, where libpq reports no SQLSTATE.
+    import asyncio
 
-    def holder():
+    async def holder():
         try:
-            with psycopg.connect(dsn, autocommit=True) as conn:
-                conn.execute("SELECT pg_sleep(3)")
-                a_result["ok"] = True
-        except psycopg.Error as e:
-            a_result.update(error_obj(e))
+            conn = await apg_connect(dsn)
+            await conn.fetchval("SELECT pg_sleep(3)")
+            await conn.close()
+            return {"ok": True}
+        except Exception as e:
+            return apg_error(e)
 
-    thread = threading.Thread(target=holder)
-    thread.start()
-    time.sleep(0.7)
-    start = time.monotonic()
-    result = {}
-    try:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute("SELECT 1")
+    async def run():
+        a = asyncio.create_task(holder())
+        await asyncio.sleep(0.7)
+        start = time.monotonic()
+        result = {}
+        try:
+            conn = await apg_connect(dsn)
+            await conn.fetchval("SELECT 1")
+            await conn.close()
             result["b"] = {"ok": True}
-    except psycopg.Error as e:
-        result["b"] = error_obj(e)
-    result["b_elapsed"] = round(time.monotonic() - start, 2)
-    thread.join()
-    result["a"] = a_result
-    out(result)
+        except Exception as e:
+            result["b"] = apg_error(e)
+        result["b_elapsed"] = round(time.monotonic() - start, 2)
+        result["a"] = await a
+        return result
+
+    out(asyncio.run(run()))
 
 
 def maxconn(dsn, n):
-    held = []
-    result = {}
-    try:
-        for _ in range(int(n)):
-            c = psycopg.connect(dsn, autocommit=True)
-            c.execute("SELECT 1")
-            held.append(c)
-        result["held"] = len(held)
+    import asyncio
+
+    async def run():
+        held = []
+        result = {}
         try:
-            with psycopg.connect(dsn, autocommit=True) as c:
-                c.execute("SELECT 1")
+            for _ in range(int(n)):
+                c = await apg_connect(dsn)
+                await c.fetchval("SELECT 1")
+                held.append(c)
+            result["held"] = len(held)
+            try:
+                c = await apg_connect(dsn)
+                await c.fetchval("SELECT 1")
+                await c.close()
                 result["extra"] = {"ok": True}
-        except psycopg.Error as e:
-            result["extra"] = error_obj(e)
-    finally:
-        for c in held:
-            c.close()
-    time.sleep(0.5)
-    try:
-        with psycopg.connect(dsn, autocommit=True) as c:
-            result["after"] = c.execute("SELECT 'served'").fetchone()[0]
-    except psycopg.Error as e:
-        result["after"] = error_obj(e)
-    out(result)
+            except Exception as e:
+                result["extra"] = apg_error(e)
+        finally:
+            for c in held:
+                await c.close()
+        await asyncio.sleep(0.5)
+        try:
+            c = await apg_connect(dsn)
+            result["after"] = await c.fetchval("SELECT 'served'")
+            await c.close()
+        except Exception as e:
+            result["after"] = apg_error(e)
+        return result
+
+    out(asyncio.run(run()))
 
 
 if __name__ == "__main__":
