@@ -1,0 +1,82 @@
+import Foundation
+
+/// A running `pglens serve` with a generated config; stderr goes to a log file in its own temp directory.
+final class PGLensProcess: Sendable {
+    let port: Int
+    let directory: String
+    let pid: Int32
+    private let token: Int
+
+    var logPath: String { directory + "/pglens.log" }
+
+    private init(port: Int, directory: String, pid: Int32, token: Int) {
+        self.port = port
+        self.directory = directory
+        self.pid = pid
+        self.token = token
+    }
+
+    /// Where `swift build` puts the pglens executable: next to the test bundle.
+    static var binaryPath: String {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        // On Linux the bundle is an executable file `pglensPackageTests.xctest` in .build/<config>/.
+        while dir.path != "/" && dir.lastPathComponent.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
+        return dir.appendingPathComponent("pglens").path
+    }
+
+    static func start(_ config: ProxyConfig, serverPort: Int) async throws -> PGLensProcess {
+        let binary = binaryPath
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw HarnessError(
+                "pglens executable not found at \(binary): run `swift build` first "
+                    + "(or set PGLENS_IT_DIRECT=1 to test the harness against PostgreSQL directly)")
+        }
+        var lastLog = ""
+        for _ in 1...3 {
+            let directory = try TempDirectory.make(prefix: "pglens-it-proxy")
+            let port = try Net.freePort()
+            let configPath = directory + "/pglens.toml"
+            try config.toml(listenPort: port, serverPort: serverPort).write(
+                toFile: configPath, atomically: true, encoding: .utf8)
+            let logPath = directory + "/pglens.log"
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = [
+                ClientRunner.clientsDirectory + "/exec_clean.py", binary, "serve", "--config", configPath,
+            ]
+            process.standardError = log
+            process.standardOutput = log
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            try? log.close()
+            let pid = process.processIdentifier
+            let token = CleanupRegistry.shared.register(pid: pid, signal: SIGTERM, directory: directory)
+            let proxy = PGLensProcess(port: port, directory: directory, pid: pid, token: token)
+            for _ in 0..<150 {
+                if !process.isRunning { break }
+                if Net.accepts(port: port) { return proxy }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+            lastLog = proxy.stop()
+        }
+        throw HarnessError("pglens did not start listening:\n\(lastLog)")
+    }
+
+    /// What pglens has logged so far.
+    func log() -> String {
+        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+    }
+
+    /// SIGTERM, SIGKILL after 5 s; returns the complete log and removes the temp directory.
+    @discardableResult
+    func stop() -> String {
+        CleanupRegistry.shared.unregister(token)
+        CleanupRegistry.stop(pid: pid, signal: SIGTERM, grace: 5)
+        let text = log()
+        try? FileManager.default.removeItem(atPath: directory)
+        return text
+    }
+}

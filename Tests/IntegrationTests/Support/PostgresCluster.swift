@@ -1,0 +1,158 @@
+import Foundation
+
+/// The PostgreSQL 15 cluster every integration test talks to: started once per test process, lazily,
+/// stopped at exit. Roles: `app` (SCRAM, owns database `app`), `md5user` (md5-stored), `pwuser`
+/// (pg_hba `password`), `trustuser` (pg_hba `trust`).
+final class PostgresCluster: Sendable {
+    static let binDirectory = "/usr/lib/postgresql/15/bin"
+    static let appPassword = "app-secret"
+    static let md5Password = "md5-secret"
+    static let pwPassword = "pw-secret"
+    static let trustPassword = "trust-secret"
+
+    let port: Int
+    let socketDirectory: String
+    let rootDirectory: String
+    let pid: Int32
+
+    private init(port: Int, socketDirectory: String, rootDirectory: String, pid: Int32) {
+        self.port = port
+        self.socketDirectory = socketDirectory
+        self.rootDirectory = rootDirectory
+        self.pid = pid
+    }
+
+    private static let boot = Task { try await PostgresCluster.start() }
+
+    /// The shared cluster, started by whichever test asks first.
+    static func shared() async throws -> PostgresCluster {
+        try await boot.value
+    }
+
+    /// Runs SQL as the superuser over the Unix socket; returns stdout (tuples only, unaligned), trimmed.
+    @discardableResult
+    func psqlAdmin(_ sql: String, database: String = "postgres") async throws -> String {
+        let result = try await ClientRunner.run(
+            "psql",
+            [
+                "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory, "-p", String(port),
+                "-U", "postgres", "-d", database, "-c", sql,
+            ], timeout: 60)
+        guard result.exitCode == 0 else { throw HarnessError("psqlAdmin failed for \(sql):\n\(result)") }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The stored password (SCRAM verifier or md5 hash) of a role, from pg_authid.
+    func rolpassword(of role: String) async throws -> String {
+        try await psqlAdmin("SELECT rolpassword FROM pg_authid WHERE rolname = '\(role)'")
+    }
+
+    /// A libpq DSN for the superuser over the Unix socket.
+    var adminDSN: String {
+        "host=\(socketDirectory) port=\(port) user=postgres dbname=postgres"
+    }
+
+    private static func asPostgres(_ arguments: [String]) -> [String] {
+        ["--reuid=postgres", "--regid=postgres", "--init-groups", "--"] + arguments
+    }
+
+    private static func start() async throws -> PostgresCluster {
+        let root = try TempDirectory.make(prefix: "pglens-it-pg")
+        let data = root + "/data"
+        guard chownToPostgres(root) else { throw HarnessError("chown postgres \(root) failed") }
+        let initdb = try await ClientRunner.run(
+            "setpriv",
+            asPostgres([
+                binDirectory + "/initdb", "-D", data, "-U", "postgres", "--auth-local=trust",
+                "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+                "--no-instructions",
+            ]), timeout: 120, workingDirectory: root)
+        guard initdb.exitCode == 0 else { throw HarnessError("initdb failed:\n\(initdb)") }
+        try """
+        local all all trust
+        host all pwuser 127.0.0.1/32 password
+        host all trustuser 127.0.0.1/32 trust
+        host all all 127.0.0.1/32 md5
+
+        """.write(toFile: data + "/pg_hba.conf", atomically: false, encoding: .utf8)
+        let settings = """
+
+            listen_addresses = '127.0.0.1'
+            unix_socket_directories = '\(root)'
+            password_encryption = 'scram-sha-256'
+            fsync = off
+            synchronous_commit = off
+            full_page_writes = off
+            max_connections = 300
+
+            """
+        try append(settings, to: data + "/postgresql.conf")
+
+        for attempt in 1...5 {
+            let port = try Net.freePort()
+            try append("port = \(port)\n", to: data + "/postgresql.conf")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = asPostgres([binDirectory + "/postgres", "-D", data])
+            process.currentDirectoryURL = URL(fileURLWithPath: root)
+            let logPath = root + "/postgres.log"
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            try log.seekToEnd()
+            process.standardOutput = log
+            process.standardError = log
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let pid = process.processIdentifier
+            let token = CleanupRegistry.shared.register(pid: pid, signal: SIGINT, directory: root)
+            var ready = false
+            for _ in 0..<300 {
+                if !process.isRunning { break }
+                let probe = try await ClientRunner.run(
+                    "pg_isready", ["-h", "127.0.0.1", "-p", String(port)], timeout: 10)
+                if probe.exitCode == 0 {
+                    ready = true
+                    break
+                }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+            if ready {
+                let cluster = PostgresCluster(port: port, socketDirectory: root, rootDirectory: root, pid: pid)
+                try await cluster.createRoles()
+                return cluster
+            }
+            CleanupRegistry.shared.unregister(token)
+            CleanupRegistry.stop(pid: pid, signal: SIGINT, grace: 5)
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if attempt == 5 { throw HarnessError("postgres did not start:\n\(text)") }
+        }
+        throw HarnessError("unreachable")
+    }
+
+    private func createRoles() async throws {
+        try await psqlAdmin(
+            """
+            CREATE ROLE app LOGIN PASSWORD '\(Self.appPassword)';
+            SET password_encryption = 'md5';
+            CREATE ROLE md5user LOGIN PASSWORD '\(Self.md5Password)';
+            RESET password_encryption;
+            CREATE ROLE pwuser LOGIN PASSWORD '\(Self.pwPassword)';
+            CREATE ROLE trustuser LOGIN PASSWORD '\(Self.trustPassword)';
+            """)
+        try await psqlAdmin("CREATE DATABASE app OWNER app")
+        try await psqlAdmin(
+            "GRANT ALL ON SCHEMA public TO md5user, pwuser, trustuser", database: "app")
+    }
+
+    private static func chownToPostgres(_ path: String) -> Bool {
+        guard let entry = getpwnam("postgres") else { return false }
+        return chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0
+    }
+
+    private static func append(_ text: String, to path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+}

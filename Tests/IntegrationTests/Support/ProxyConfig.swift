@@ -1,0 +1,40 @@
+/// The settings a test wants pglens to run with; rendered to the TOML file `pglens serve` reads.
+struct ProxyConfig: Sendable {
+    var authType = "scram-sha-256"
+    var authAllowPlaintext = false
+    var poolMode = "session"
+    var maxClientConn = 100
+    var defaultPoolSize = 20
+    var queryWaitTimeout = 5.0
+    /// Client-visible database names; each maps to the same-named database of the test cluster
+    /// (`app` always exists).
+    var databases = ["app"]
+    /// User name → secret as written in the config (plain password, SCRAM verifier or md5 hash).
+    var users: [String: String] = ["app": PostgresCluster.appPassword]
+
+    func toml(listenPort: Int, serverPort: Int) -> String {
+        var lines = [
+            "listen_addr = \"127.0.0.1\"",
+            "listen_port = \(listenPort)",
+            "pool_mode = \(quoted(poolMode))",
+            "max_client_conn = \(maxClientConn)",
+            "default_pool_size = \(defaultPoolSize)",
+            "query_wait_timeout = \(queryWaitTimeout)",
+            "auth_type = \(quoted(authType))",
+            "auth_allow_plaintext = \(authAllowPlaintext)",
+        ]
+        for name in databases.sorted() {
+            lines += [
+                "", "[databases.\(name)]", "host = \"127.0.0.1\"", "port = \(serverPort)", "dbname = \(quoted(name))",
+            ]
+        }
+        for (name, secret) in users.sorted(by: { $0.key < $1.key }) {
+            lines += ["", "[users.\(name)]", "password = \(quoted(secret))"]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func quoted(_ value: String) -> String {
+        "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
