@@ -55,7 +55,7 @@ public struct StartupMessage: Sendable, Hashable {
     public func encode(into buffer: inout ByteBuffer) {
         let lengthIndex = buffer.writerIndex
         buffer.writeInteger(Int32(0))
-        buffer.writeInteger(Int32(3) << 16 | Int32(minorVersion))
+        buffer.writeInteger(protocolVersion)
         for parameter in parameters {
             buffer.writeCString(parameter.name)
             buffer.writeCString(parameter.value)
@@ -83,4 +83,9 @@ public struct StartupMessage: Sendable, Hashable {
         try body.pgExpectEnd("startup packet")
         return StartupMessage(minorVersion: minorVersion, parameters: parameters)
     }
+}
+
+extension StartupMessage {
+    /// The Int32 protocol version field: 3 << 16 | ``minorVersion`` (53.7 "Message Formats").
+    public var protocolVersion: Int32 { Int32(3) << 16 | Int32(minorVersion) }
 }

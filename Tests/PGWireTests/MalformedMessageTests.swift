@@ -15,10 +15,17 @@ import Testing
 
     static func acceptsPrefixes(_ message: BackendMessage) -> Bool {
         switch message {
-        case .copyData, .backendKeyData, .authentication(.gssContinue), .authentication(.saslContinue),
-            .authentication(.saslFinal):
+        case .copyData, .backendKeyData:
             return true
-        default:
+        case .authentication(let request):
+            switch request {
+            case .gssContinue, .saslContinue, .saslFinal: return true
+            case .ok, .kerberosV5, .cleartextPassword, .md5Password, .gss, .sspi, .sasl: return false
+            }
+        case .bindComplete, .closeComplete, .commandComplete, .copyDone, .copyInResponse, .copyOutResponse,
+            .copyBothResponse, .dataRow, .emptyQueryResponse, .errorResponse, .functionCallResponse,
+            .negotiateProtocolVersion, .noData, .noticeResponse, .notificationResponse, .parameterDescription,
+            .parameterStatus, .parseComplete, .portalSuspended, .readyForQuery, .rowDescription:
             return false
         }
     }
