@@ -1,1 +1,0 @@
-// PGWire: filled in by its work in progress.
