@@ -7,7 +7,7 @@ import PGLensCrypto
 /// Channel binding is not used (gs2 header `n,,`).
 public struct SCRAMClientExchange: Sendable {
     /// What pglens knows about the user's secret.
-    public enum Secret: Sendable {
+    public enum Secret: Sendable, CustomStringConvertible {
         /// The plain password.
         case password(String)
         /// A ClientKey recovered from a client's proof, plus what the verifier it matches holds.
@@ -15,6 +15,14 @@ public struct SCRAMClientExchange: Sendable {
         /// Works only if the server's salt and iteration count equal `salt` and `iterations`.
         /// With `serverKey` the server's signature is verified; with `nil` it cannot be.
         case clientKey(clientKey: [UInt8], serverKey: [UInt8]?, salt: [UInt8], iterations: Int)
+
+        /// Names the kind of secret only, so that it can be logged safely.
+        public var description: String {
+            switch self {
+            case .password: return "<password>"
+            case .clientKey: return "<scram client key>"
+            }
+        }
     }
 
     /// What the caller must do next.

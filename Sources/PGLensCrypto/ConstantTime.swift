@@ -12,6 +12,7 @@ public enum ConstantTime {
         guard !lhs.isEmpty else {
             return true
         }
+        OpenSSLError.clearQueue()
         return lhs.withUnsafeBytes { left in
             rhs.withUnsafeBytes { right in
                 CRYPTO_memcmp(left.baseAddress, right.baseAddress, left.count) == 0
