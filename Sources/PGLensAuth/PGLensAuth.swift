@@ -1,1 +1,0 @@
-// PGLensAuth: filled in by its work in progress.

@@ -1,1 +1,0 @@
-// PGLensCrypto: filled in by its work in progress.
