@@ -1,8 +1,8 @@
-import Dispatch
+@preconcurrency import Dispatch
 import Foundation
 
 /// Waits for one of a set of POSIX signals, without the default action killing the process.
-final class SignalWaiter: Sendable {
+final class SignalWaiter: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
     private let stream: AsyncStream<Int32>
 

@@ -57,7 +57,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         self.logger = shared.logger
         self.refusal = refusal
         self.machine = ClientStartupMachine(policy: shared.authPolicy)
-        self.authScanner = MessageScanner(watched: .all, counted: MessageTypeSet(), maxMessageLength: 65_536)
+        self.authScanner = MessageScanner(watched: .everyType, counted: MessageTypeSet(), maxMessageLength: 65_536)
         self.clientScanner = MessageScanner(
             watched: MessageTypeSet([FrontendMessageID.terminate.rawValue]),
             counted: MessageTypeSet([
@@ -146,7 +146,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         do {
             while case .authenticating = state, let event = try authScanner.next(&input) {
                 guard case .message(let type, var frame) = event else { continue }
-                guard type == FrontendMessageID.password.rawValue else {
+                guard type == FrontendMessageID.passwordOrSASL.rawValue else {
                     if type == FrontendMessageID.terminate.rawValue {
                         close()
                         return
@@ -158,7 +158,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                     return
                 }
                 frame.moveReaderIndex(forwardBy: 5)
-                perform(machine.passwordMessageReceived(frame.readableBytesView))
+                perform(machine.passwordMessageReceived(frame))
             }
             if input.readableBytes > 0 { heldInput.append(input) }
         } catch let error as PGProtocolError {
@@ -264,9 +264,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                     }
                     if let error = outcome.error {
                         shared.pools.release(server, resetQuery: shared.configuration.serverResetQuery.nilIfEmpty)
-                        var fields = error
-                        fields.severity = "FATAL"
-                        return sendErrorAndClose(fields)
+                        return sendErrorAndClose(error.withSeverity("FATAL"))
                     }
                     finishLogin(server, parameters: parameters)
                 case .failure:
@@ -315,20 +313,27 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                     server.send(bytes)
                 case .message(let type, let frame):
                     if type == FrontendMessageID.terminate.rawValue {
-                        pendingRequests += clientScanner.takeCount()
+                        pendingRequests += takeRequestCount()
                         server.flush()
                         return close()
                     }
                     server.send(frame)
                 }
             }
-            pendingRequests += clientScanner.takeCount()
+            pendingRequests += takeRequestCount()
         } catch let error as PGProtocolError {
             server.flush()
             sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
         } catch {
             sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: "\(error)"))
         }
+    }
+
+    /// Requests the scanner saw the client send since the last call.
+    private func takeRequestCount() -> Int {
+        clientScanner.takeCount(of: FrontendMessageID.query.rawValue)
+            + clientScanner.takeCount(of: FrontendMessageID.sync.rawValue)
+            + clientScanner.takeCount(of: FrontendMessageID.functionCall.rawValue)
     }
 
     func serverConnection(_ connection: ServerConnection, didRead bytes: ByteBuffer) {

@@ -1,3 +1,4 @@
+import NIOCore
 import PGLensAuth
 import PGLensConfig
 import PGLensCrypto
@@ -25,8 +26,8 @@ struct ClientStartupMachine {
     private enum State {
         case awaitingStartup
         case awaitingPassword(Pending, expected: PasswordCheck)
-        case awaitingSASLInitial(Pending, SCRAMServerExchange)
-        case awaitingSASLResponse(Pending, SCRAMServerExchange)
+        case awaitingSASLInitial(Pending, SCRAMServerExchange, SCRAMCredential)
+        case awaitingSASLResponse(Pending, SCRAMServerExchange, SCRAMCredential)
         case done
     }
 
@@ -67,7 +68,7 @@ struct ClientStartupMachine {
     }
 
     /// A PasswordMessage / SASLInitialResponse / SASLResponse ('p') arrived; `body` follows the length.
-    mutating func passwordMessageReceived(_ body: ByteBufferView) -> Action {
+    mutating func passwordMessageReceived(_ body: ByteBuffer) -> Action {
         switch state {
         case .awaitingPassword(let pending, let expected):
             state = .done
@@ -77,36 +78,36 @@ struct ClientStartupMachine {
             let accepted: Bool
             switch expected {
             case .cleartext(let secret):
-                accepted = Self.cleartextMatches(password, secret: secret, user: pending.startup.user)
+                accepted = Self.cleartextMatches(password, secret: secret, user: pending.startup.user ?? "")
             case .md5(let salt, let storedHash):
                 accepted = storedHash.map {
                     MD5Authentication.verify(response: password, storedHash: $0, salt: salt)
                 } ?? false
             }
             return accepted ? authenticated(pending, recovered: nil) : authenticationFailed(pending)
-        case .awaitingSASLInitial(let pending, var exchange):
-            guard let initial = SASLInitialResponse(body) else {
+        case .awaitingSASLInitial(let pending, var exchange, let credential):
+            guard let initial = try? SASLInitialResponse.decode(body) else {
                 state = .done
                 return .fail(Self.protocolViolation("malformed SASLInitialResponse"))
             }
-            switch exchange.receiveInitialResponse(mechanism: initial.mechanism, data: initial.data) {
+            switch exchange.receiveInitialResponse(mechanism: initial.mechanism, data: initial.data ?? []) {
             case .sendServerFirst(let bytes):
-                state = .awaitingSASLResponse(pending, exchange)
-                return .send([.authentication(.saslContinue(bytes))])
+                state = .awaitingSASLResponse(pending, exchange, credential)
+                return .send([.authentication(.saslContinue(data: bytes))])
             case .sendServerFinal, .fail:
                 state = .done
                 return authenticationFailed(pending)
             }
-        case .awaitingSASLResponse(let pending, var exchange):
+        case .awaitingSASLResponse(let pending, var exchange, let credential):
             state = .done
-            switch exchange.receiveResponse(Array(body)) {
+            switch exchange.receiveResponse(Array(body.readableBytesView)) {
             case .sendServerFinal(let bytes):
                 guard pending.known else { return authenticationFailed(pending) }
                 let recovered = exchange.recoveredClientKey.map { key in
-                    ServerCredential.scramKeys(clientKey: key, credential: exchange.credential)
+                    ServerCredential.scramKeys(clientKey: key, credential: credential)
                 }
                 if case .authenticated(let client, let prefix) = authenticated(pending, recovered: recovered) {
-                    return .authenticated(client, prefix: prefix + [.authentication(.saslFinal(bytes))])
+                    return .authenticated(client, prefix: prefix + [.authentication(.saslFinal(data: bytes))])
                 }
                 return authenticationFailed(pending)
             case .sendServerFirst, .fail:
@@ -131,7 +132,7 @@ struct ClientStartupMachine {
                     message: "pglens does not proxy replication connections",
                     hint: "Connect replication clients to the PostgreSQL server directly."))
         }
-        guard !startup.user.isEmpty else {
+        guard let user = startup.user, !user.isEmpty else {
             state = .done
             return .fail(
                 ErrorFields(
@@ -140,10 +141,10 @@ struct ClientStartupMachine {
         }
         var negotiation: [BackendMessage] = []
         let unrecognized = startup.protocolOptions.map(\.name)
-        if startup.protocolMinorVersion > 0 || !unrecognized.isEmpty {
+        if startup.minorVersion > 0 || !unrecognized.isEmpty {
             negotiation.append(.negotiateProtocolVersion(newestMinor: 0, unrecognized: unrecognized))
         }
-        let secret = policy.secret(startup.user)
+        let secret = policy.secret(user)
         let pending = Pending(startup: startup, negotiation: negotiation, known: secret != nil)
 
         switch (policy.method, secret) {
@@ -165,7 +166,7 @@ struct ClientStartupMachine {
             return requestMD5(pending, storedHash: hash)
         case (.md5, .plain(let password)):
             return requestMD5(
-                pending, storedHash: MD5Authentication.storedHash(password: password, user: startup.user))
+                pending, storedHash: MD5Authentication.storedHash(password: password, user: user))
         case (.md5, .none):
             return requestMD5(pending, storedHash: nil)
         case (.scramSHA256, .md5Hash(let hash)):
@@ -173,23 +174,27 @@ struct ClientStartupMachine {
             return requestMD5(pending, storedHash: hash)
         case (.md5, .scramVerifier), (.scramSHA256, .plain), (.scramSHA256, .scramVerifier), (.scramSHA256, .none):
             let exchange: SCRAMServerExchange
+            var credential: SCRAMCredential
             switch secret {
             case .plain(let password):
-                exchange = SCRAMServerExchange(credential: policy.scramCredential(startup.user, password))
+                credential = policy.scramCredential(user, password)
+                exchange = SCRAMServerExchange(credential: credential)
             case .scramVerifier(let verifier):
-                guard let credential = try? SCRAMCredential(verifier: verifier) else {
+                guard let parsed = try? SCRAMCredential(verifier: verifier) else {
                     state = .done
                     return .fail(
                         ErrorFields(
                             severity: "FATAL", sqlState: .invalidPassword,
-                            message: "password authentication failed for user \"\(startup.user)\""))
+                            message: "password authentication failed for user \"\(user)\""))
                 }
+                credential = parsed
                 exchange = SCRAMServerExchange(credential: credential)
             case .md5Hash, .none:
-                exchange = SCRAMServerExchange.mock(user: startup.user)
+                exchange = SCRAMServerExchange.mock(user: user, mockSeed: policy.mockSeed)
+                credential = SCRAMCredential(salt: [], iterations: 1, storedKey: [], serverKey: [])
             }
-            state = .awaitingSASLInitial(pending, exchange)
-            return .send(negotiation + [.authentication(.sasl(["SCRAM-SHA-256"]))])
+            state = .awaitingSASLInitial(pending, exchange, credential)
+            return .send(negotiation + [.authentication(.sasl(mechanisms: ["SCRAM-SHA-256"]))])
         }
     }
 
@@ -215,7 +220,7 @@ struct ClientStartupMachine {
         }
         settings += Self.settings(fromOptions: startup.options ?? "")
         let client = AuthenticatedClient(
-            user: startup.user, database: startup.database, settings: settings,
+            user: startup.user ?? "", database: startup.database ?? "", settings: settings,
             applicationName: startup.applicationName ?? "", recoveredServerCredential: recovered)
         return .authenticated(client, prefix: pending.negotiation)
     }
@@ -223,10 +228,11 @@ struct ClientStartupMachine {
     private mutating func authenticationFailed(_ pending: Pending) -> Action {
         state = .done
         let method = policy.method == .trust ? "trust" : "password"
+        let user = pending.startup.user ?? ""
         let message =
             method == "trust"
-            ? "role \"\(pending.startup.user)\" is not permitted to log in"
-            : "password authentication failed for user \"\(pending.startup.user)\""
+            ? "role \"\(user)\" is not permitted to log in"
+            : "password authentication failed for user \"\(user)\""
         let code: SQLState = method == "trust" ? .invalidAuthorizationSpecification : .invalidPassword
         return .fail(ErrorFields(severity: "FATAL", sqlState: code, message: message))
     }
@@ -282,38 +288,19 @@ struct ClientStartupMachine {
             }
             index += 1
             guard let assignment, let equals = assignment.firstIndex(of: "=") else { continue }
-            let name = assignment[..<equals].replacingOccurrences(of: "-", with: "_")
-            settings.append(StartupParameter(name: name, value: String(assignment[assignment.index(after: equals)...])))
+            let name = String(assignment[..<equals]).replacing("-", with: "_")
+            let value = String(assignment[assignment.index(after: equals)...])
+            settings.append(StartupParameter(name: name, value: value))
         }
         return settings
     }
 
-    private static func cString(_ body: ByteBufferView) -> String? {
-        guard let end = body.firstIndex(of: 0) else { return nil }
-        return String(decoding: body[body.startIndex..<end], as: UTF8.self)
+    private static func cString(_ body: ByteBuffer) -> String? {
+        var body = body
+        return body.readCString()
     }
 
     private static func protocolViolation(_ message: String) -> ErrorFields {
         ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: message)
-    }
-}
-
-/// The SASLInitialResponse message: mechanism name, then Int32 length (-1 for none) and data.
-private struct SASLInitialResponse {
-    var mechanism: String
-    var data: [UInt8]
-
-    init?(_ body: ByteBufferView) {
-        guard let end = body.firstIndex(of: 0) else { return nil }
-        mechanism = String(decoding: body[body.startIndex..<end], as: UTF8.self)
-        let rest = Array(body[(end + 1)...])
-        guard rest.count >= 4 else { return nil }
-        let length = Int32(bitPattern: UInt32(rest[0]) << 24 | UInt32(rest[1]) << 16 | UInt32(rest[2]) << 8 | UInt32(rest[3]))
-        if length == -1 {
-            data = []
-        } else {
-            guard length >= 0, Int(length) == rest.count - 4 else { return nil }
-            data = Array(rest[4...])
-        }
     }
 }

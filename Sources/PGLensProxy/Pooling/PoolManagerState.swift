@@ -35,6 +35,21 @@ struct PoolManagerState {
         var waitersHead = 0
 
         var waitingCount: Int { waiters.count - waitersHead }
+
+        func indexOfWaiter(_ waiter: WaiterID) -> Int? {
+            waiters[waitersHead...].firstIndex { $0.waiter == waiter }
+        }
+
+        mutating func popWaiter() -> (waiter: WaiterID, loop: Int)? {
+            guard waitersHead < waiters.count else { return nil }
+            let next = waiters[waitersHead]
+            waitersHead += 1
+            if waitersHead > 64, waitersHead * 2 > waiters.count {
+                waiters.removeFirst(waitersHead)
+                waitersHead = 0
+            }
+            return next
+        }
     }
 
     private var pools: [PoolKey: Pool] = [:]
@@ -247,22 +262,5 @@ struct PoolManagerState {
         pools[key]?.total -= 1
         databaseTotals[key.database, default: 1] -= 1
         return key
-    }
-}
-
-extension PoolManagerState.Pool {
-    fileprivate func indexOfWaiter(_ waiter: PoolManagerState.WaiterID) -> Int? {
-        waiters[waitersHead...].firstIndex { $0.waiter == waiter }
-    }
-
-    fileprivate mutating func popWaiter() -> (waiter: PoolManagerState.WaiterID, loop: Int)? {
-        guard waitersHead < waiters.count else { return nil }
-        let next = waiters[waitersHead]
-        waitersHead += 1
-        if waitersHead > 64, waitersHead * 2 > waiters.count {
-            waiters.removeFirst(waitersHead)
-            waitersHead = 0
-        }
-        return next
     }
 }

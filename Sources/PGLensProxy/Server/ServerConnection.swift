@@ -116,7 +116,7 @@ final class ServerConnection: @unchecked Sendable {
             switch self.mode {
             case .idle:
                 let scanner = MessageScanner(
-                    watched: MessageTypeSet.all, counted: MessageTypeSet(), maxMessageLength: Int(Int32.max))
+                    watched: .everyType, counted: MessageTypeSet(), maxMessageLength: Int(Int32.max))
                 self.mode = .internalQuery(InternalQueryRun(scanner: scanner, error: nil, promise: promise))
                 var buffer = self.channel.allocator.buffer(capacity: sql.utf8.count + 6)
                 FrontendMessage.query(sql).encode(into: &buffer)

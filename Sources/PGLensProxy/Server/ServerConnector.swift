@@ -26,11 +26,10 @@ struct ServerConnector: Sendable {
         id: Int, key: PoolKey, target: Target, on eventLoop: any EventLoop, loopIndex: Int
     ) -> EventLoopFuture<ServerConnection> {
         let loginPromise = eventLoop.makePromise(of: ServerLoginHandler.Outcome.self)
-        var startup = StartupMessage(parameters: [
+        let startup = StartupMessage(parameters: [
             StartupParameter(name: "user", value: target.user),
             StartupParameter(name: "database", value: target.database),
         ])
-        startup.protocolMinorVersion = 0
         let machine = ServerLoginMachine(user: target.user, credential: target.credential)
         let loginHandler = ServerLoginHandler(startup: startup, machine: machine, promise: loginPromise)
         let bootstrap = ClientBootstrap(group: eventLoop)

@@ -14,7 +14,7 @@ final class ServerLoginHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private var machine: ServerLoginMachine
     private var scanner = MessageScanner(
-        watched: MessageTypeSet.all, counted: MessageTypeSet(), maxMessageLength: 1 << 20)
+        watched: .everyType, counted: MessageTypeSet(), maxMessageLength: 1 << 20)
     private let startup: StartupMessage
     private let promise: EventLoopPromise<Outcome>
     private var finished = false

@@ -14,6 +14,7 @@ final class ProxyContext: Sendable {
     let pools: PoolManager
     let cancels = CancelRegistry()
     let logger: Logger
+    private let mockSeed = SecureRandom.bytes(32)
     /// Clients connected now.
     let clientCount = Atomic<Int>(0)
     /// SCRAM credentials derived from plain passwords, per user (deriving costs thousands of hashes).
@@ -41,6 +42,7 @@ final class ProxyContext: Sendable {
             allowPlaintextPassword: configuration.authAllowPlaintext,
             connectionIsEncrypted: false,
             secret: { user in configuration.users[user]?.secret },
+            mockSeed: mockSeed,
             scramCredential: { user, password in
                 derived.withLockedValue { cache in
                     if let credential = cache[user] { return credential }
