@@ -103,7 +103,7 @@ as_postgres() {
 pg_bindir() {
     local d
     d=$(pg_config --bindir 2>/dev/null) && [[ -x $d/initdb ]] && { echo "$d"; return; }
-    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r); do
         [[ -x $d/initdb ]] && { echo "$d"; return; }
     done
     die "no PostgreSQL server binaries (initdb) found; run scripts/bootstrap"
