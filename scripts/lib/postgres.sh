@@ -192,8 +192,11 @@ pglens_build() {
         PGLENS=$PGLENS_ROOT/.build/release/pglens
         [[ -x $PGLENS ]] || die "the build did not produce $PGLENS"
     fi
-    "$PGLENS" serve --help >/dev/null 2>&1 \
-        || die "$PGLENS has no working 'serve' command yet (the proxy is still being written)"
+    # A placeholder CLI may still answer `serve --help` with the top-level help; require the
+    # serve command's own --config option.
+    "$PGLENS" serve --help 2>&1 | grep -q -- '--config' \
+        || die "$PGLENS has no 'serve --config' command yet (the proxy is still being written);" \
+            "use PGLENS_BIN=direct (demo) or --targets direct,pgbouncer (bench)"
 }
 
 # pglens_config FILE PORT MODE POOL_SIZE MAX_CLIENTS USER PASSWORD DB [EXTRA_FILE]:
