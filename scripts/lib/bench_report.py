@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Turn scripts/bench raw results (TSV: mode clients target round tps latency_ms) into Markdown,
+one table per (mode, clients) cell, medians over rounds.
+
+usage: bench_report.py RESULTS.tsv TARGETS(comma list)
+"""
+import statistics
+import sys
+
+
+def med(xs):
+    xs = [x for x in xs if x == x]  # drop NaN (failed runs)
+    return statistics.median(xs) if xs else None
+
+
+def fmt(x, spec):
+    return format(x, spec) if x is not None else "failed"
+
+
+def main(path, targets):
+    cells = {}
+    for line in open(path):
+        mode, clients, target, _round, tps, lat = line.split("\t")
+        cell = cells.setdefault((mode, int(clients)), {})
+        cell.setdefault(target, []).append((float(tps), float(lat)))
+    for (mode, clients), runs in cells.items():
+        rounds = max(len(v) for v in runs.values())
+        print(f"### `-M {mode}`, `-c {clients}` (median of {rounds} run{'s' if rounds != 1 else ''})")
+        print()
+        print("| target | TPS | avg latency (ms) | failed runs |")
+        print("|---|---:|---:|---:|")
+        tps = {}
+        for t in targets:
+            if t not in runs:
+                continue
+            r = runs[t]
+            tps[t] = med([x for x, _ in r])
+            lat = med([y for _, y in r])
+            failed = sum(1 for x, _ in r if x != x)
+            print(f"| {t} | {fmt(tps[t], '.0f')} | {fmt(lat, '.3f')} | {failed} |")
+        ratios = []
+        for other in ("direct", "pgbouncer"):
+            if tps.get("pglens") and tps.get(other):
+                ratios.append(f"pglens/{other} TPS = {tps['pglens'] / tps[other]:.2f}")
+        if ratios:
+            print()
+            print("; ".join(ratios))
+        print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2].split(","))
