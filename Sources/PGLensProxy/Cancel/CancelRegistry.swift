@@ -13,8 +13,10 @@ final class CancelRegistry: Sendable {
         entries.withLockedValue { entries in
             while true {
                 let bytes = SecureRandom.bytes(8)
-                let processID = Int32(bitPattern: UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16
-                    | UInt32(bytes[2]) << 8 | UInt32(bytes[3])) & 0x7fff_ffff
+                let processID =
+                    Int32(
+                        bitPattern: UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16
+                            | UInt32(bytes[2]) << 8 | UInt32(bytes[3])) & 0x7fff_ffff
                 let key = CancelKey(processID: processID, secret: Array(bytes[4..<8]))
                 if processID != 0, entries[key] == nil {
                     entries[key] = .some(nil)

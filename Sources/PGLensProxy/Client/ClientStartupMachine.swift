@@ -80,9 +80,10 @@ struct ClientStartupMachine {
             case .cleartext(let secret):
                 accepted = Self.cleartextMatches(password, secret: secret, user: pending.startup.user ?? "")
             case .md5(let salt, let storedHash):
-                accepted = storedHash.map {
-                    MD5Authentication.verify(response: password, storedHash: $0, salt: salt)
-                } ?? false
+                accepted =
+                    storedHash.map {
+                        MD5Authentication.verify(response: password, storedHash: $0, salt: salt)
+                    } ?? false
             }
             return accepted ? authenticated(pending, recovered: nil) : authenticationFailed(pending)
         case .awaitingSASLInitial(let pending, var exchange, let credential):
