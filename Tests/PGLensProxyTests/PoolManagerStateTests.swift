@@ -47,8 +47,10 @@ import Testing
         _ = state.connected(server: 1, loop: 0)
         _ = state.acquire(key: key, waiter: 2, loop: 0, limits: one)
         _ = state.acquire(key: key, waiter: 3, loop: 0, limits: one)
-        #expect(state.cancelWait(key: key, waiter: 2))
-        #expect(!state.cancelWait(key: key, waiter: 2))
+        let cancelled = state.cancelWait(key: key, waiter: 2)
+        let cancelledAgain = state.cancelWait(key: key, waiter: 2)
+        #expect(cancelled == true)
+        #expect(cancelledAgain == false)
         #expect(state.release(server: 1, loop: 0, reusable: true) == [.handOver(server: 1, to: 3)])
     }
 
