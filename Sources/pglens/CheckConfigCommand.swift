@@ -19,7 +19,7 @@ struct CheckConfigCommand: ParsableCommand {
             print(
                 "\(file): OK (\(configuration.databases.count) database(s), \(configuration.users.count) user(s), "
                     + "listening on \(configuration.listenAddr):\(configuration.listenPort))")
-        } catch let error as ConfigurationError {
+        } catch {
             for problem in error.problems {
                 FileHandle.standardError.write(Data("\(file): \(problem)\n".utf8))
             }

@@ -10,8 +10,7 @@ import Testing
         var state = PoolManagerState()
         let actions = state.acquire(key: key, waiter: 1, loop: 1, limits: limits)
         #expect(actions == [.connect(server: 1, key: key, loop: 1, for: 1)])
-        let result1 = state.connected(server: 1, loop: 1)
-        #expect(result1 == [.handOver(server: 1, to: 1)])
+        #expect(state.connected(server: 1, loop: 1) == [.handOver(server: 1, to: 1)])
         #expect(state.totalCount(key) == 1)
     }
 
@@ -21,14 +20,10 @@ import Testing
         _ = state.connected(server: 1, loop: 0)
         _ = state.acquire(key: key, waiter: 2, loop: 1, limits: limits)
         _ = state.connected(server: 2, loop: 1)
-        let result2 = state.release(server: 1, loop: 0, reusable: true)
-        #expect(result2 == [])
-        let result3 = state.release(server: 2, loop: 1, reusable: true)
-        #expect(result3 == [])
-        let result4 = state.acquire(key: key, waiter: 3, loop: 0, limits: limits)
-        #expect(result4 == [.handOver(server: 1, to: 3)])
-        let result5 = state.acquire(key: key, waiter: 4, loop: 0, limits: limits)
-        #expect(result5 == [.handOver(server: 2, to: 4)])
+        #expect(state.release(server: 1, loop: 0, reusable: true) == [])
+        #expect(state.release(server: 2, loop: 1, reusable: true) == [])
+        #expect(state.acquire(key: key, waiter: 3, loop: 0, limits: limits) == [.handOver(server: 1, to: 3)])
+        #expect(state.acquire(key: key, waiter: 4, loop: 0, limits: limits) == [.handOver(server: 2, to: 4)])
     }
 
     @Test func fullPoolQueuesClientsInOrder() {
@@ -36,17 +31,12 @@ import Testing
         let one = PoolLimits(poolSize: 1, maxDBConnections: 0)
         _ = state.acquire(key: key, waiter: 1, loop: 0, limits: one)
         _ = state.connected(server: 1, loop: 0)
-        let result6 = state.acquire(key: key, waiter: 2, loop: 0, limits: one)
-        #expect(result6 == [])
-        let result7 = state.acquire(key: key, waiter: 3, loop: 0, limits: one)
-        #expect(result7 == [])
+        #expect(state.acquire(key: key, waiter: 2, loop: 0, limits: one) == [])
+        #expect(state.acquire(key: key, waiter: 3, loop: 0, limits: one) == [])
         #expect(state.waitingCount(key) == 2)
-        let result8 = state.release(server: 1, loop: 0, reusable: true)
-        #expect(result8 == [.handOver(server: 1, to: 2)])
-        let result9 = state.release(server: 1, loop: 0, reusable: true)
-        #expect(result9 == [.handOver(server: 1, to: 3)])
-        let result10 = state.release(server: 1, loop: 0, reusable: true)
-        #expect(result10 == [])
+        #expect(state.release(server: 1, loop: 0, reusable: true) == [.handOver(server: 1, to: 2)])
+        #expect(state.release(server: 1, loop: 0, reusable: true) == [.handOver(server: 1, to: 3)])
+        #expect(state.release(server: 1, loop: 0, reusable: true) == [])
         #expect(state.idleCount(key) == 1)
     }
 
@@ -57,12 +47,11 @@ import Testing
         _ = state.connected(server: 1, loop: 0)
         _ = state.acquire(key: key, waiter: 2, loop: 0, limits: one)
         _ = state.acquire(key: key, waiter: 3, loop: 0, limits: one)
-        let result11 = state.cancelWait(key: key, waiter: 2)
-        #expect(result11)
-        let result12 = state.cancelWait(key: key, waiter: 2)
-        #expect(!result12)
-        let result13 = state.release(server: 1, loop: 0, reusable: true)
-        #expect(result13 == [.handOver(server: 1, to: 3)])
+        let cancelled = state.cancelWait(key: key, waiter: 2)
+        let cancelledAgain = state.cancelWait(key: key, waiter: 2)
+        #expect(cancelled == true)
+        #expect(cancelledAgain == false)
+        #expect(state.release(server: 1, loop: 0, reusable: true) == [.handOver(server: 1, to: 3)])
     }
 
     @Test func brokenConnectionMakesRoomForANewOne() {
@@ -71,8 +60,7 @@ import Testing
         _ = state.acquire(key: key, waiter: 1, loop: 0, limits: one)
         _ = state.connected(server: 1, loop: 0)
         _ = state.acquire(key: key, waiter: 2, loop: 1, limits: one)
-        let result14 = state.release(server: 1, loop: 0, reusable: false)
-        #expect(result14 == [.connect(server: 2, key: key, loop: 1, for: 2)])
+        #expect(state.release(server: 1, loop: 0, reusable: false) == [.connect(server: 2, key: key, loop: 1, for: 2)])
         #expect(state.totalCount(key) == 1)
     }
 
@@ -93,9 +81,8 @@ import Testing
         _ = state.acquire(key: key, waiter: 1, loop: 0, limits: capped)
         _ = state.connected(server: 1, loop: 0)
         _ = state.release(server: 1, loop: 0, reusable: true)
-        let result15 = state.acquire(key: other, waiter: 2, loop: 0, limits: capped)
         #expect(
-            result15 == [
+            state.acquire(key: other, waiter: 2, loop: 0, limits: capped) == [
                 .closeIdle(server: 1), .connect(server: 2, key: other, loop: 0, for: 2),
             ])
         #expect(state.databaseTotal("app") == 1)
@@ -114,7 +101,6 @@ import Testing
         let actions = state.shutDown()
         #expect(actions.contains(.closeIdle(server: 1)))
         #expect(actions.contains(.fail(waiter: 3, reason: .poolShutDown)))
-        let result16 = state.acquire(key: key, waiter: 4, loop: 0, limits: one)
-        #expect(result16 == [.fail(waiter: 4, reason: .poolShutDown)])
+        #expect(state.acquire(key: key, waiter: 4, loop: 0, limits: one) == [.fail(waiter: 4, reason: .poolShutDown)])
     }
 }

@@ -17,13 +17,23 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         case startup
         /// Authentication messages are expected.
         case authenticating
-        /// Authenticated; waiting in the pool's queue.
-        case waitingForServer(AuthenticatedClient, waiter: Int, timeout: Scheduled<Void>?)
+        /// Logged in, holding no server connection (until the client sends its first request).
+        case idle
+        /// Waiting in the pool's queue.
+        case waitingForServer(ServerRequest, waiter: Int, timeout: Scheduled<Void>?)
         /// A server connection was handed over; pglens is applying the client's settings to it.
-        case preparingServer(AuthenticatedClient, ServerConnection)
+        case preparingServer(ServerRequest, ServerConnection)
         /// Forwarding both ways.
         case linked(ServerConnection)
         case closed
+    }
+
+    /// Why the session asks the pool for a server connection.
+    private enum ServerRequest {
+        /// The pool has never logged in: the client's login waits for the server's parameters.
+        case login
+        /// The client sent its first request.
+        case firstRequest
     }
 
     let eventLoop: any EventLoop
@@ -49,6 +59,13 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private var transactionStatus: TransactionStatus = .idle
     private var cancelKey: CancelKey?
     private var poolKey: PoolKey?
+    private var client: AuthenticatedClient?
+    /// Set while requests that got no server connection are answered with errors.
+    private var rejector: RequestRejector?
+    private lazy var rejectionScanner = MessageScanner(
+        watched: .everyType, maxMessageLength: shared.configuration.maxPacketSize)
+    /// The ParameterStatus values the client was told, to send it what changes once it has a server.
+    private var announcedParameters: [String: String] = [:]
 
     init(shared: ProxyContext, eventLoop: any EventLoop, refusal: ErrorFields?) {
         self.shared = shared
@@ -80,7 +97,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                         ErrorFields(
                             severity: "FATAL", sqlState: .protocolViolation,
                             message: "pglens: client did not log in within client_login_timeout"))
-                case .waitingForServer, .preparingServer, .linked, .closed:
+                case .idle, .waitingForServer, .preparingServer, .linked, .closed:
                     break
                 }
             }
@@ -96,6 +113,15 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             readStartup(&input)
         case .authenticating:
             readAuthentication(&input)
+        case .idle where rejector != nil:
+            rejectRequests(&input)
+        case .idle:
+            if input.readableBytes >= 1, input.getInteger(at: input.readerIndex) == FrontendMessageID.terminate.rawValue
+            {
+                return close()
+            }
+            heldInput.append(input)
+            requestServer(.firstRequest)
         case .waitingForServer, .preparingServer:
             heldInput.append(input)
         case .closed:
@@ -195,34 +221,100 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         if let recovered = client.recoveredServerCredential { shared.remember(recovered, for: client.user) }
         logger[metadataKey: "user"] = "\(client.user)"
         logger[metadataKey: "database"] = "\(client.database)"
+        guard shared.configuration.databases[client.database] != nil else {
+            return sendErrorAndClose(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .invalidCatalogName,
+                    message: "database \"\(client.database)\" does not exist"))
+        }
+        self.client = client
         let key = PoolKey(database: client.database, user: client.user)
         poolKey = key
+        cancelKey = shared.cancels.register()
+        guard let defaults = shared.pools.serverDefaults(key) else {
+            // The first client of a pool: its login waits for a server connection and its parameters.
+            return requestServer(.login)
+        }
+        // Log in at once with the pool's parameters; a server connection is taken at the first request.
+        announcedParameters = Self.announced(defaults, settings: client.settings)
+        state = .idle
+        sendLoginCompletion()
+        if !heldInput.isEmpty { requestServer(.firstRequest) }
+    }
+
+    private func requestServer(_ request: ServerRequest) {
+        guard let poolKey else { return }
         // The completion always runs later, on this loop: the wait state below is entered first.
-        let waiter = shared.pools.acquire(key: key, loopIndex: loopIndex) { [self] result in
+        let waiter = shared.pools.acquire(key: poolKey, loopIndex: loopIndex) { [self] result in
             serverAcquired(result)
         }
         var timeout: Scheduled<Void>?
         let seconds = shared.configuration.queryWaitTimeout
         if seconds > 0 {
             timeout = eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
-                waitTimedOut(key: key, waiter: waiter)
+                waitTimedOut(key: poolKey, waiter: waiter)
             }
         }
-        state = .waitingForServer(client, waiter: waiter, timeout: timeout)
+        state = .waitingForServer(request, waiter: waiter, timeout: timeout)
     }
 
     private func waitTimedOut(key: PoolKey, waiter: Int) {
-        guard case .waitingForServer = state, shared.pools.cancelWait(key: key, waiter: waiter) else { return }
+        guard case .waitingForServer(let request, _, _) = state, shared.pools.cancelWait(key: key, waiter: waiter)
+        else { return }
         let seconds = shared.configuration.queryWaitTimeout
-        sendErrorAndClose(
-            ErrorFields(
-                severity: "FATAL", sqlState: .tooManyConnections,
-                message: "pglens: no server connection became free within query_wait_timeout (\(seconds) s)",
-                hint: "The pool for \(key) is full; raise pool_size or lower the load."))
+        let error = ErrorFields(
+            severity: "ERROR", sqlState: .tooManyConnections,
+            message: "pglens: no server connection became free within query_wait_timeout (\(seconds) s)",
+            hint: "The pool for \(key) is full; raise pool_size or lower the load.")
+        switch request {
+        case .login:
+            sendErrorAndClose(error.withSeverity("FATAL"))
+        case .firstRequest:
+            failHeldRequests(error)
+        }
+    }
+
+    /// Answers every request the client sent while it waited with `error`, as PostgreSQL answers failed
+    /// requests, and returns the session to idle. The client stays logged in.
+    private func failHeldRequests(_ error: ErrorFields) {
+        let held = heldInput
+        heldInput = []
+        state = .idle
+        rejector = RequestRejector(error: error)
+        for var bytes in held {
+            rejectRequests(&bytes)
+        }
+        context?.flush()
+    }
+
+    /// Feeds client bytes to the rejector until it stops discarding; what follows is a new request.
+    private func rejectRequests(_ input: inout ByteBuffer) {
+        guard var rejector, let context else { return }
+        do {
+            while let event = try rejectionScanner.next(&input) {
+                guard case .message(let type, _) = event else { continue }
+                switch rejector.received(type: type) {
+                case .reply(let messages):
+                    write(messages, flush: false)
+                case .close:
+                    self.rejector = nil
+                    return close()
+                }
+                if !rejector.discardingUntilSync, !rejectionScanner.hasPartialMessage {
+                    self.rejector = nil
+                    context.flush()
+                    if input.readableBytes > 0 { channelRead(context: context, data: NIOAny(input)) }
+                    return
+                }
+            }
+            self.rejector = rejector
+        } catch {
+            sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: "\(error)"))
+        }
     }
 
     private func serverAcquired(_ result: Result<ServerConnection, ServerConnector.Failure>) {
-        guard case .waitingForServer(let client, _, let timeout) = state else {
+        guard case .waitingForServer(let request, _, let timeout) = state, let client else {
             // The client left while waiting: the connection is clean, give it back as it is.
             if case .success(let server) = result { shared.pools.release(server, resetQuery: nil) }
             return
@@ -232,17 +324,17 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         case .failure(let failure):
             sendErrorAndClose(failure.error)
         case .success(let server):
-            prepare(server, for: client)
+            prepare(server, for: client, request: request)
         }
     }
 
-    /// Applies the client's settings to the server connection, then completes the login.
-    private func prepare(_ server: ServerConnection, for client: AuthenticatedClient) {
-        state = .preparingServer(client, server)
+    /// Applies the client's settings to the server connection, then links it.
+    private func prepare(_ server: ServerConnection, for client: AuthenticatedClient, request: ServerRequest) {
+        state = .preparingServer(request, server)
+        let resetQuery = shared.configuration.serverResetQuery.nilIfEmpty
         server.currentParameters().hop(to: eventLoop).whenComplete { [self] result in
             guard case .preparingServer = state else {
-                shared.pools.release(server, resetQuery: shared.configuration.serverResetQuery.nilIfEmpty)
-                return
+                return shared.pools.release(server, resetQuery: resetQuery)
             }
             guard case .success(let parameters) = result else {
                 shared.pools.discard(server)
@@ -251,7 +343,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             let statements = client.settings.compactMap { setting -> String? in
                 parameters[setting.name] == setting.value ? nil : SessionSettings.setStatement(setting)
             }
-            guard !statements.isEmpty else { return finishLogin(server, parameters: parameters) }
+            guard !statements.isEmpty else { return link(server, parameters: parameters, request: request) }
             server.runInternalQuery(statements.joined(separator: "; ")).hop(to: eventLoop).flatMap {
                 outcome -> EventLoopFuture<(InternalQueryResult, [String: String])> in
                 server.currentParameters().hop(to: self.eventLoop).map { (outcome, $0) }
@@ -259,14 +351,13 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                 switch result {
                 case .success((let outcome, let parameters)):
                     guard case .preparingServer = state else {
-                        shared.pools.release(server, resetQuery: shared.configuration.serverResetQuery.nilIfEmpty)
-                        return
+                        return shared.pools.release(server, resetQuery: resetQuery)
                     }
                     if let error = outcome.error {
-                        shared.pools.release(server, resetQuery: shared.configuration.serverResetQuery.nilIfEmpty)
+                        shared.pools.release(server, resetQuery: resetQuery)
                         return sendErrorAndClose(error.withSeverity("FATAL"))
                     }
-                    finishLogin(server, parameters: parameters)
+                    link(server, parameters: parameters, request: request)
                 case .failure:
                     shared.pools.discard(server)
                     sendErrorAndClose(Self.serverLost)
@@ -275,22 +366,25 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
     }
 
-    private func finishLogin(_ server: ServerConnection, parameters: [String: String]) {
+    /// From now on bytes flow both ways between the client and `server`.
+    private func link(_ server: ServerConnection, parameters: [String: String], request: ServerRequest) {
         guard let context else { return }
-        let key = shared.cancels.register()
-        cancelKey = key
-        if let serverKey = server.backendKey {
-            shared.cancels.update(key, target: CancelTarget(address: server.remoteAddress, key: serverKey))
+        if let cancelKey, let serverKey = server.backendKey {
+            shared.cancels.update(cancelKey, target: CancelTarget(address: server.remoteAddress, key: serverKey))
         }
         server.link(to: self)
         state = .linked(server)
-        var messages: [BackendMessage] = [.authentication(.ok)]
-        for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
-            messages.append(.parameterStatus(name: name, value: value))
+        switch request {
+        case .login:
+            announcedParameters = parameters
+            sendLoginCompletion()
+        case .firstRequest:
+            let changed = parameters.filter { announcedParameters[$0.key] != $0.value }
+            write(
+                changed.sorted { $0.key < $1.key }.map { .parameterStatus(name: $0.key, value: $0.value) }, flush: false
+            )
+            announcedParameters = parameters
         }
-        messages.append(.backendKeyData(key))
-        messages.append(.readyForQuery(.idle))
-        write(messages, flush: true)
         if !context.channel.isWritable {
             server.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
@@ -301,6 +395,29 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             forwardToServer(&bytes, server: server)
         }
         server.flush()
+        context.flush()
+    }
+
+    /// AuthenticationOk, the parameters, the cancel key and the first ReadyForQuery.
+    private func sendLoginCompletion() {
+        var messages: [BackendMessage] = [.authentication(.ok)]
+        for (name, value) in announcedParameters.sorted(by: { $0.key < $1.key }) {
+            messages.append(.parameterStatus(name: name, value: value))
+        }
+        if let cancelKey { messages.append(.backendKeyData(cancelKey)) }
+        messages.append(.readyForQuery(.idle))
+        write(messages, flush: true)
+    }
+
+    /// The pool's parameters with the client's own settings in place of the server's defaults.
+    private static func announced(_ defaults: [String: String], settings: [StartupParameter]) -> [String: String] {
+        var parameters = defaults
+        for setting in settings {
+            if let name = defaults.keys.first(where: { $0.lowercased() == setting.name.lowercased() }) {
+                parameters[name] = setting.value
+            }
+        }
+        return parameters
     }
 
     // MARK: Forwarding
@@ -413,7 +530,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                     }
                 }
             }
-        case .startup, .authenticating, .preparingServer, .closed:
+        case .startup, .authenticating, .idle, .preparingServer, .closed:
             break
         }
     }
@@ -428,7 +545,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         var buffer = context.channel.allocator.buffer(capacity: 128)
         BackendMessage.errorResponse(error).encode(into: &buffer)
         clientLeft()
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     private func write(_ messages: [BackendMessage], flush: Bool) {

@@ -36,6 +36,11 @@ struct ClientStartupMachine {
         var startup: StartupMessage
         var negotiation: [BackendMessage]
         var known: Bool
+
+        /// The same, once the negotiation went out ahead of an authentication request.
+        var negotiationSent: Pending {
+            Pending(startup: startup, negotiation: [], known: known)
+        }
     }
 
     private enum PasswordCheck {
@@ -161,7 +166,7 @@ struct ClientStartupMachine {
                         message: "pglens refuses cleartext password authentication on an unencrypted connection",
                         hint: "Use auth_type = scram-sha-256, or set auth_allow_plaintext = true."))
             }
-            state = .awaitingPassword(pending, expected: .cleartext(secret))
+            state = .awaitingPassword(pending.negotiationSent, expected: .cleartext(secret))
             return .send(negotiation + [.authentication(.cleartextPassword)])
         case (.md5, .md5Hash(let hash)):
             return requestMD5(pending, storedHash: hash)
@@ -194,14 +199,14 @@ struct ClientStartupMachine {
                 exchange = SCRAMServerExchange.mock(user: user, mockSeed: policy.mockSeed)
                 credential = SCRAMCredential(salt: [], iterations: 1, storedKey: [], serverKey: [])
             }
-            state = .awaitingSASLInitial(pending, exchange, credential)
+            state = .awaitingSASLInitial(pending.negotiationSent, exchange, credential)
             return .send(negotiation + [.authentication(.sasl(mechanisms: ["SCRAM-SHA-256"]))])
         }
     }
 
     private mutating func requestMD5(_ pending: Pending, storedHash: String?) -> Action {
         let salt = SecureRandom.bytes(4)
-        state = .awaitingPassword(pending, expected: .md5(salt: salt, storedHash: storedHash))
+        state = .awaitingPassword(pending.negotiationSent, expected: .md5(salt: salt, storedHash: storedHash))
         return .send(pending.negotiation + [.authentication(.md5Password(salt: salt))])
     }
 
@@ -267,7 +272,7 @@ struct ClientStartupMachine {
                 escaped = false
             } else if character == "\\" {
                 escaped = true
-            } else if character == " " {
+            } else if character.isWhitespace {
                 if !current.isEmpty { words.append(current) }
                 current = ""
             } else {

@@ -22,6 +22,8 @@ final class PoolManager: @unchecked Sendable {
     private var state = PoolManagerState()
     private var waiters: [Int: Waiter] = [:]
     private var servers: [Int: ServerConnection] = [:]
+    /// What the server reported at login, per pool: lets later clients log in before they get a connection.
+    private var serverDefaults: [PoolKey: [String: String]] = [:]
     private var nextWaiterID = 1
 
     private let loops: [any EventLoop]
@@ -93,6 +95,12 @@ final class PoolManager: @unchecked Sendable {
         run(actions)
     }
 
+    /// The ParameterStatus values a server connection of pool `key` reported at login, once one has
+    /// logged in.
+    func serverDefaults(_ key: PoolKey) -> [String: String]? {
+        lock.withLock { serverDefaults[key] }
+    }
+
     /// Counts for one pool: (idle, total, waiting).
     func counts(_ key: PoolKey) -> (idle: Int, total: Int, waiting: Int) {
         lock.withLock { (state.idleCount(key), state.totalCount(key), state.waitingCount(key)) }
@@ -148,6 +156,7 @@ final class PoolManager: @unchecked Sendable {
                     server.onClose = { [weak self] closed in self?.serverClosed(closed) }
                     let actions = self.lock.withLock {
                         self.servers[serverID] = server
+                        self.serverDefaults[key] = server.loginParameters
                         return self.state.connected(server: serverID, loop: loopIndex)
                     }
                     self.run(actions)

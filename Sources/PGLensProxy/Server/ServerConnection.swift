@@ -17,6 +17,8 @@ final class ServerConnection: @unchecked Sendable {
     let remoteAddress: SocketAddress
     /// The server's own cancel key.
     let backendKey: CancelKey?
+    /// What the server reported with ParameterStatus during login (its defaults for this database and user).
+    let loginParameters: [String: String]
     /// The loop index in the proxy's group, for the pool's preference of local connections.
     let loopIndex: Int
 
@@ -56,6 +58,7 @@ final class ServerConnection: @unchecked Sendable {
         self.remoteAddress = remoteAddress
         self.backendKey = backendKey
         self.parameters = parameters
+        self.loginParameters = parameters
         self.loopIndex = loopIndex
         self.logger = logger
     }

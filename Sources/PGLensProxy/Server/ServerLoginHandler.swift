@@ -2,7 +2,10 @@ import NIOCore
 import PGWire
 
 /// Drives a `ServerLoginMachine` over a fresh server channel, then steps aside.
-final class ServerLoginHandler: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// Confined to its channel's event loop; `@unchecked Sendable` so the connector's closures, which run
+/// on that loop, may hold it.
+final class ServerLoginHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 

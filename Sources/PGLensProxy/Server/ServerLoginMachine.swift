@@ -21,6 +21,8 @@ struct ServerLoginMachine {
     private enum State {
         case authenticating
         case scram(SCRAMClientExchange)
+        /// The server proved it knows the password (SCRAM's server signature checked).
+        case scramVerified
         case awaitingReady
         case done
     }
@@ -58,7 +60,7 @@ struct ServerLoginMachine {
             case .awaitingReady:
                 state = .done
                 return .loggedIn(parameters: parameters, backendKey: backendKey)
-            case .authenticating, .scram, .done:
+            case .authenticating, .scram, .scramVerified, .done:
                 state = .done
                 return .fail(Self.protocolError("server sent ReadyForQuery before authentication completed"))
             }
@@ -70,7 +72,7 @@ struct ServerLoginMachine {
 
     private mutating func authenticationRequested(_ request: AuthenticationRequest) -> Action {
         switch (request, state) {
-        case (.ok, .authenticating), (.ok, .scram):
+        case (.ok, .authenticating), (.ok, .scramVerified):
             state = .awaitingReady
             return .wait
         case (.cleartextPassword, .authenticating):
@@ -104,7 +106,7 @@ struct ServerLoginMachine {
             case .none, .md5Hash:
                 return .fail(missingSecret("SCRAM-SHA-256"))
             }
-            var exchange = SCRAMClientExchange(secret: secret)
+            let exchange = SCRAMClientExchange(secret: secret)
             let initial = exchange.initialResponse()
             state = .scram(exchange)
             return .send(.saslInitialResponse(mechanism: initial.mechanism, data: initial.data))
@@ -123,7 +125,7 @@ struct ServerLoginMachine {
         case (.saslFinal(let data), .scram(var exchange)):
             switch exchange.receiveServerFinal(data) {
             case .authenticated:
-                state = .scram(exchange)
+                state = .scramVerified
                 return .wait
             case .fail(let failure):
                 state = .done
@@ -138,8 +140,9 @@ struct ServerLoginMachine {
         }
     }
 
-    private func missingSecret(_ method: String) -> ErrorFields {
-        Self.authError("server asks for \(method) for user \"\(user)\" and pglens has no suitable secret for it")
+    private mutating func missingSecret(_ method: String) -> ErrorFields {
+        state = .done
+        return Self.authError("server asks for \(method) for user \"\(user)\" and pglens has no suitable secret for it")
     }
 
     private static func protocolError(_ message: String) -> ErrorFields {
