@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The forwarding path runs per message: in release builds, skip the dynamic exclusivity checks there
+/// (the code is single-owner by construction: one event loop per connection pair).
+let hotPathSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+]
+
 let package = Package(
     name: "pglens",
     platforms: [.macOS(.v14)],
@@ -30,7 +36,8 @@ let package = Package(
             name: "PGWire",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio")
-            ]
+            ],
+            swiftSettings: hotPathSettings
         ),
         // SCRAM-SHA-256, md5 and cleartext authentication as I/O-free state machines.
         .target(
@@ -57,7 +64,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: hotPathSettings
         ),
         .executableTarget(
             name: "pglens",

@@ -55,7 +55,13 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "pglens")
-        let server = try await ProxyServer.start(configuration: configuration, logger: logger)
+        let server: ProxyServer
+        do {
+            server = try await ProxyServer.start(configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("pglens could not start: \(error)")
+            throw ExitCode(1)
+        }
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
         let received = await signals.next()
         logger.info("shutting down", metadata: ["signal": "\(received)"])

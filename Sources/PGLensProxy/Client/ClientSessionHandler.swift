@@ -455,25 +455,19 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     func serverConnection(_ connection: ServerConnection, didRead bytes: ByteBuffer) {
         guard let context, case .linked(let server) = state, server === connection else { return }
+        // Everything the server sends goes to the client unchanged, in one write per read; the scanner
+        // only watches for ReadyForQuery and ParameterStatus.
+        context.write(wrapOutboundOut(bytes), promise: nil)
         var input = bytes
         do {
             while let event = try serverScanner.next(&input) {
-                switch event {
-                case .forward(let bytes):
-                    context.write(wrapOutboundOut(bytes), promise: nil)
-                case .message(let type, let frame):
-                    context.write(wrapOutboundOut(frame), promise: nil)
-                    var body = frame
-                    body.moveReaderIndex(forwardBy: 5)
-                    switch try BackendMessage.decode(type: type, body: body) {
-                    case .readyForQuery(let status):
-                        transactionStatus = status
-                        pendingRequests = max(0, pendingRequests - 1)
-                    case .parameterStatus(let name, let value):
-                        server.ownerSawParameter(name, value)
-                    default:
-                        break
-                    }
+                guard case .message(let type, let frame) = event else { continue }
+                if type == BackendMessageID.readyForQuery.rawValue {
+                    let status = frame.getInteger(at: frame.readerIndex + 5, as: UInt8.self)
+                    transactionStatus = status.flatMap(TransactionStatus.init(rawValue:)) ?? transactionStatus
+                    pendingRequests = max(0, pendingRequests - 1)
+                } else if case .parameterStatus(let name, let value) = try BackendMessage.decode(frame: frame) {
+                    server.ownerSawParameter(name, value)
                 }
             }
         } catch {
