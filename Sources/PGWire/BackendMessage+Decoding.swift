@@ -103,7 +103,7 @@ extension BackendMessage {
     }
 
     private static func decodeNegotiateProtocolVersion(_ body: inout ByteBuffer) throws -> BackendMessage {
-        let newestMinor = try body.pgReadInt32("NegotiateProtocolVersion minor version")
+        let newestVersion = try body.pgReadInt32("NegotiateProtocolVersion protocol version")
         let count = try body.pgReadInt32("NegotiateProtocolVersion option count")
         // Each option is at least its NUL terminator.
         guard count >= 0 && Int(count) <= body.readableBytes else {
@@ -114,6 +114,6 @@ extension BackendMessage {
         for _ in 0..<count {
             options.append(try body.pgReadCString("NegotiateProtocolVersion option"))
         }
-        return .negotiateProtocolVersion(newestMinor: newestMinor, unrecognized: options)
+        return .negotiateProtocolVersion(newestVersion: newestVersion, unrecognized: options)
     }
 }

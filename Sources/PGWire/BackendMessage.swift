@@ -30,8 +30,10 @@ public enum BackendMessage: Sendable, Hashable {
     case errorResponse(ErrorFields)
     /// `V` FunctionCallResponse; `nil` is a NULL result.
     case functionCallResponse(ByteBuffer?)
-    /// `v` NegotiateProtocolVersion: the newest supported minor version and the unrecognized `_pq_.` options.
-    case negotiateProtocolVersion(newestMinor: Int32, unrecognized: [String])
+    /// `v` NegotiateProtocolVersion: the newest protocol version the server supports for the requested major
+    /// version, as the full Int32 (`3 << 16 | minor`; PostgreSQL sends `PG_PROTOCOL_LATEST`, 196608 for
+    /// 3.0), and the `_pq_.` options it did not recognize.
+    case negotiateProtocolVersion(newestVersion: Int32, unrecognized: [String])
     /// `n` NoData.
     case noData
     /// `N` NoticeResponse.
@@ -112,8 +114,8 @@ public enum BackendMessage: Sendable, Hashable {
             fields.encodeBody(into: &body)
         case .functionCallResponse(let result):
             body.pgWriteNullableValue(result)
-        case .negotiateProtocolVersion(let newestMinor, let unrecognized):
-            body.writeInteger(newestMinor)
+        case .negotiateProtocolVersion(let newestVersion, let unrecognized):
+            body.writeInteger(newestVersion)
             body.writeInteger(Int32(truncatingIfNeeded: unrecognized.count))
             for option in unrecognized {
                 body.writeCString(option)

@@ -21,7 +21,7 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = try Net.freePort()
         let logPath = directory + "/pglens.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -118,8 +118,8 @@ struct CommandLineTests {
         #expect(!(result.stdout + result.stderr).contains(Self.fileSecret), "output contains the password")
     }
 
-    /// The pool is warmed first (one client runs SELECT 1 and leaves): the first client of a pool logs in
-    /// through a server connection to learn the server's parameters, and keeps that connection.
+    /// The pool starts cold: the first client's login borrows a server connection to learn the server's
+    /// parameters and gives it straight back.
     @Test("idle logged-in clients hold no server connection: a sixth client is served with pool size 1", needsPGLens)
     func idleClientsHoldNoServer() async throws {
         // A database of its own, so that backends of tests running in parallel are not counted.
@@ -134,7 +134,7 @@ struct CommandLineTests {
             let directory = try TempDirectory.make(prefix: "pglens-it-idle")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             async let run = ClientRunner.python(
-                "scenarios.py", ["idleclients", proxy.dsn(database: database), "5", directory, "1"])
+                "scenarios.py", ["idleclients", proxy.dsn(database: database), "5", directory, "0"])
             var ready = false
             for _ in 0..<600 {
                 if FileManager.default.fileExists(atPath: directory + "/ready") {
@@ -148,7 +148,7 @@ struct CommandLineTests {
                 backends = try await proxy.cluster.psqlAdmin(
                     "SELECT count(*) FROM pg_stat_activity WHERE usename = 'app' AND datname = '\(database)'")
             }
-            FileManager.default.createFile(atPath: directory + "/release", contents: nil)
+            _ = FileManager.default.createFile(atPath: directory + "/release", contents: nil)
             let reply = try JSONOutput.object(try await run)
             #expect(ready, "the scenario never got to its sixth client: \(reply)")
             #expect(reply["idle"] as? Int == 5, "\(reply)")

@@ -71,10 +71,8 @@ struct StartupTests {
             #expect(message["unrecognized"] as? [String] == ["_pq_.test_option"], "\(reply)")
             // length 4 + newest version 4 + count 4 + "_pq_.test_option\0" 17
             #expect(message["raw_length"] as? Int == 29, "\(reply)")
-            if ProxyUnderTest.isDirect {
-                // PostgreSQL sends PG_PROTOCOL_LATEST, the whole version number 3.0 = 196608.
-                #expect(message["newest_minor"] as? Int == 196_608, "\(reply)")
-            }
+            // PostgreSQL sends PG_PROTOCOL_LATEST, the whole version number 3.0 = 196608; so does pglens.
+            #expect(message["newest_minor"] as? Int == 196_608, "\(reply)")
             expectSelectOne(reply)
         }
     }

@@ -172,7 +172,8 @@ import Testing
         var machine = ClientStartupMachine(policy: Self.policy(.trust, users: ["alice": .plain("pw")]))
         #expect(
             machine.startupPacketReceived(Self.alice(minorVersion: 2))
-                == .authenticated(Self.client(), prefix: [.negotiateProtocolVersion(newestMinor: 0, unrecognized: [])]))
+                == .authenticated(
+                    Self.client(), prefix: [.negotiateProtocolVersion(newestVersion: 196_608, unrecognized: [])]))
     }
 
     @Test func protocolOptionsAreReportedUnrecognizedBeforeThePasswordRequest() {
@@ -182,7 +183,7 @@ import Testing
         #expect(
             action
                 == .send([
-                    .negotiateProtocolVersion(newestMinor: 0, unrecognized: ["_pq_.x", "_pq_.y"]),
+                    .negotiateProtocolVersion(newestVersion: 196_608, unrecognized: ["_pq_.x", "_pq_.y"]),
                     .authentication(.cleartextPassword),
                 ]))
     }
@@ -196,7 +197,7 @@ import Testing
             Issue.record("unexpected \(action)")
             return
         }
-        #expect(messages[0] == .negotiateProtocolVersion(newestMinor: 0, unrecognized: []))
+        #expect(messages[0] == .negotiateProtocolVersion(newestVersion: 196_608, unrecognized: []))
         #expect(salt.count == 4)
     }
 
@@ -206,7 +207,8 @@ import Testing
         #expect(
             machine.startupPacketReceived(Self.alice(minorVersion: 2))
                 == .send([
-                    .negotiateProtocolVersion(newestMinor: 0, unrecognized: []), .authentication(.cleartextPassword),
+                    .negotiateProtocolVersion(newestVersion: 196_608, unrecognized: []),
+                    .authentication(.cleartextPassword),
                 ]))
         let action = machine.passwordMessageReceived(Self.body(.password("pw")))
         #expect(action == .authenticated(Self.client(), prefix: []))
@@ -479,7 +481,7 @@ import Testing
         #expect(
             machine.startupPacketReceived(Self.alice(minorVersion: 2))
                 == .send([
-                    .negotiateProtocolVersion(newestMinor: 0, unrecognized: []),
+                    .negotiateProtocolVersion(newestVersion: 196_608, unrecognized: []),
                     .authentication(.sasl(mechanisms: ["SCRAM-SHA-256"])),
                 ]))
         let run = try Self.runSCRAM(&machine, password: "s3cret")
@@ -554,7 +556,7 @@ import Testing
         #expect(
             action
                 == .authenticated(
-                    expected, prefix: [.negotiateProtocolVersion(newestMinor: 0, unrecognized: ["_pq_.x"])]))
+                    expected, prefix: [.negotiateProtocolVersion(newestVersion: 196_608, unrecognized: ["_pq_.x"])]))
     }
 
     @Test func databaseDefaultsToTheUser() {

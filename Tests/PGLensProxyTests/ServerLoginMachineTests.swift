@@ -84,7 +84,7 @@ import Testing
     @Test func loginWithoutBackendKeyData() {
         var machine = ServerLoginMachine(user: "alice", credential: .password("pw"))
         #expect(machine.received(.authentication(.ok)) == .wait)
-        #expect(machine.received(.negotiateProtocolVersion(newestMinor: 0, unrecognized: [])) == .wait)
+        #expect(machine.received(.negotiateProtocolVersion(newestVersion: 196_608, unrecognized: [])) == .wait)
         #expect(machine.received(.readyForQuery(.idle)) == .loggedIn(parameters: [:], backendKey: nil))
     }
 

@@ -61,7 +61,7 @@ enum MessageSamples {
             ErrorFields(severity: "FATAL", sqlState: .invalidPassword, message: "bad", detail: "d", hint: "h")),
         .functionCallResponse(bytes([0, 1])),
         .functionCallResponse(nil),
-        .negotiateProtocolVersion(newestMinor: 0, unrecognized: ["_pq_.a", "_pq_.b"]),
+        .negotiateProtocolVersion(newestVersion: 196_608, unrecognized: ["_pq_.a", "_pq_.b"]),
         .noData,
         .noticeResponse(ErrorFields(severity: "NOTICE", sqlState: .successfulCompletion, message: "note")),
         .notificationResponse(processID: 77, channel: "events", payload: "{\"a\":1}"),

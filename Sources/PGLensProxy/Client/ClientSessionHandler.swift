@@ -22,7 +22,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         /// Waiting in the pool's queue.
         case waitingForServer(ServerRequest, waiter: Int, timeout: Scheduled<Void>?)
         /// A server connection was handed over; pglens is applying the client's settings to it.
-        case preparingServer(ServerRequest, ServerConnection)
+        case preparingServer(ServerConnection)
         /// Forwarding both ways.
         case linked(ServerConnection)
         case closed
@@ -320,17 +320,25 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             return
         }
         timeout?.cancel()
-        switch result {
-        case .failure(let failure):
+        switch (result, request) {
+        case (.failure(let failure), _):
             sendErrorAndClose(failure.error)
-        case .success(let server):
-            prepare(server, for: client, request: request)
+        case (.success(let server), .login):
+            // The connection was only needed to learn the server's parameters: it goes back to the pool
+            // untouched, and the client gets one at its first request like every other client.
+            shared.pools.release(server, resetQuery: nil)
+            announcedParameters = Self.announced(server.loginParameters, settings: client.settings)
+            state = .idle
+            sendLoginCompletion()
+            if !heldInput.isEmpty { requestServer(.firstRequest) }
+        case (.success(let server), .firstRequest):
+            prepare(server, for: client)
         }
     }
 
     /// Applies the client's settings to the server connection, then links it.
-    private func prepare(_ server: ServerConnection, for client: AuthenticatedClient, request: ServerRequest) {
-        state = .preparingServer(request, server)
+    private func prepare(_ server: ServerConnection, for client: AuthenticatedClient) {
+        state = .preparingServer(server)
         let resetQuery = shared.configuration.serverResetQuery.nilIfEmpty
         server.currentParameters().hop(to: eventLoop).whenComplete { [self] result in
             guard case .preparingServer = state else {
@@ -343,7 +351,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             let statements = client.settings.compactMap { setting -> String? in
                 parameters[setting.name] == setting.value ? nil : SessionSettings.setStatement(setting)
             }
-            guard !statements.isEmpty else { return link(server, parameters: parameters, request: request) }
+            guard !statements.isEmpty else { return link(server, parameters: parameters) }
             server.runInternalQuery(statements.joined(separator: "; ")).hop(to: eventLoop).flatMap {
                 outcome -> EventLoopFuture<(InternalQueryResult, [String: String])> in
                 server.currentParameters().hop(to: self.eventLoop).map { (outcome, $0) }
@@ -357,7 +365,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                         shared.pools.release(server, resetQuery: resetQuery)
                         return sendErrorAndClose(error.withSeverity("FATAL"))
                     }
-                    link(server, parameters: parameters, request: request)
+                    link(server, parameters: parameters)
                 case .failure:
                     shared.pools.discard(server)
                     sendErrorAndClose(Self.serverLost)
@@ -367,24 +375,17 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     }
 
     /// From now on bytes flow both ways between the client and `server`.
-    private func link(_ server: ServerConnection, parameters: [String: String], request: ServerRequest) {
+    private func link(_ server: ServerConnection, parameters: [String: String]) {
         guard let context else { return }
         if let cancelKey, let serverKey = server.backendKey {
             shared.cancels.update(cancelKey, target: CancelTarget(address: server.remoteAddress, key: serverKey))
         }
         server.link(to: self)
         state = .linked(server)
-        switch request {
-        case .login:
-            announcedParameters = parameters
-            sendLoginCompletion()
-        case .firstRequest:
-            let changed = parameters.filter { announcedParameters[$0.key] != $0.value }
-            write(
-                changed.sorted { $0.key < $1.key }.map { .parameterStatus(name: $0.key, value: $0.value) }, flush: false
-            )
-            announcedParameters = parameters
-        }
+        // What the client was told at login may differ from the server's values after the SETs.
+        let changed = parameters.filter { announcedParameters[$0.key] != $0.value }.sorted { $0.key < $1.key }
+        write(changed.map { .parameterStatus(name: $0.key, value: $0.value) }, flush: false)
+        announcedParameters = parameters
         if !context.channel.isWritable {
             server.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }

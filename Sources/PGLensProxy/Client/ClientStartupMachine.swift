@@ -48,6 +48,9 @@ struct ClientStartupMachine {
         case md5(salt: [UInt8], storedHash: String?)
     }
 
+    /// Protocol 3.0 as the Int32 PostgreSQL puts in NegotiateProtocolVersion.
+    static let protocolVersion30: Int32 = 3 << 16
+
     private var state: State = .awaitingStartup
     private let policy: ClientAuthPolicy
 
@@ -148,7 +151,8 @@ struct ClientStartupMachine {
         var negotiation: [BackendMessage] = []
         let unrecognized = startup.protocolOptions.map(\.name)
         if startup.minorVersion > 0 || !unrecognized.isEmpty {
-            negotiation.append(.negotiateProtocolVersion(newestMinor: 0, unrecognized: unrecognized))
+            negotiation.append(
+                .negotiateProtocolVersion(newestVersion: Self.protocolVersion30, unrecognized: unrecognized))
         }
         let secret = policy.secret(user)
         let pending = Pending(startup: startup, negotiation: negotiation, known: secret != nil)

@@ -40,7 +40,7 @@ final class PGLensProcess: Sendable {
             try config.toml(listenPort: port, serverPort: serverPort).write(
                 toFile: configPath, atomically: true, encoding: .utf8)
             let logPath = directory + "/pglens.log"
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")

@@ -96,7 +96,7 @@ final class PostgresCluster: Sendable {
             process.arguments = asPostgres([binDirectory + "/postgres", "-D", data])
             process.currentDirectoryURL = URL(fileURLWithPath: root)
             let logPath = root + "/postgres.log"
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
             try log.seekToEnd()
             process.standardOutput = log
