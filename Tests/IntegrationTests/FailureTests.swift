@@ -6,17 +6,8 @@ struct FailureTests {
     private static let needsPGLens = Testing.ConditionTrait.disabled(
         if: ProxyUnderTest.isDirect, "a pglens limit; PostgreSQL alone has no equivalent")
 
-    /// auth_type trust so that a raw-socket client can log in as `trustuser` without a password exchange,
-    /// just as pg_hba lets it directly.
-    private static var trustConfig: ProxyConfig {
-        var config = ProxyConfig()
-        config.authType = "trust"
-        config.users = ["app": PostgresCluster.appPassword, "trustuser": PostgresCluster.trustPassword]
-        return config
-    }
-
     private func scenario(_ arguments: [String], timeout: Double = 60) async throws -> [String: Any] {
-        try JSONOutput.object(try await ClientRunner.python("scenarios.py", arguments, timeout: timeout))
+        try await Scenario.run(arguments, timeout: timeout)
     }
 
     private func expectServed(_ proxy: ProxyUnderTest, sourceLocation: SourceLocation = #_sourceLocation) async throws {
@@ -26,7 +17,7 @@ struct FailureTests {
 
     @Test("garbage message type gets ErrorResponse 08P01 and the proxy keeps serving")
     func garbageMessage() async throws {
-        try await ProxyUnderTest.with(Self.trustConfig) { proxy in
+        try await ProxyUnderTest.with(ProxyConfig.trustLogin) { proxy in
             let reply = try await scenario(["garbage", "127.0.0.1", String(proxy.port), "trustuser", "app"])
             let errors = reply["errors"] as? [[String: Any]] ?? []
             #expect(errors.first?["sqlstate"] as? String == "08P01", "\(reply)")
@@ -37,7 +28,7 @@ struct FailureTests {
 
     @Test("a message claiming 2^30+8 bytes gets ErrorResponse 08P01")
     func hugeLength() async throws {
-        try await ProxyUnderTest.with(Self.trustConfig) { proxy in
+        try await ProxyUnderTest.with(ProxyConfig.trustLogin) { proxy in
             let reply = try await scenario(["hugelen", "127.0.0.1", String(proxy.port), "trustuser", "app"])
             let errors = reply["errors"] as? [[String: Any]] ?? []
             if ProxyUnderTest.isDirect {

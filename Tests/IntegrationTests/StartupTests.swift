@@ -6,17 +6,8 @@ struct StartupTests {
     private static let needsPGLens = Testing.ConditionTrait.disabled(
         if: ProxyUnderTest.isDirect, "a pglens answer; PostgreSQL alone behaves differently")
 
-    /// auth_type trust so that a raw-socket client can log in as `trustuser` without a password exchange,
-    /// just as pg_hba lets it directly.
-    private static var trustConfig: ProxyConfig {
-        var config = ProxyConfig()
-        config.authType = "trust"
-        config.users = ["app": PostgresCluster.appPassword, "trustuser": PostgresCluster.trustPassword]
-        return config
-    }
-
     private func scenario(_ arguments: [String], timeout: Double = 60) async throws -> [String: Any] {
-        try JSONOutput.object(try await ClientRunner.python("scenarios.py", arguments, timeout: timeout))
+        try await Scenario.run(arguments, timeout: timeout)
     }
 
     private func raw(_ name: String, _ proxy: ProxyUnderTest, _ extra: [String] = []) async throws -> [String: Any] {
@@ -35,7 +26,7 @@ struct StartupTests {
 
     @Test("SSLRequest is refused with 'N' and the same connection then logs in and runs SELECT 1")
     func sslRequestRefused() async throws {
-        try await ProxyUnderTest.with(Self.trustConfig) { proxy in
+        try await ProxyUnderTest.with(ProxyConfig.trustLogin) { proxy in
             // The test cluster has ssl = off, so PostgreSQL answers 'N' as well.
             let reply = try await raw("encrequest", proxy, ["80877103"])
             #expect(reply["answer"] as? String == "N", "\(reply)")
@@ -45,7 +36,7 @@ struct StartupTests {
 
     @Test("GSSENCRequest is refused with 'N' and the same connection then logs in and runs SELECT 1")
     func gssEncRequestRefused() async throws {
-        try await ProxyUnderTest.with(Self.trustConfig) { proxy in
+        try await ProxyUnderTest.with(ProxyConfig.trustLogin) { proxy in
             let reply = try await raw("encrequest", proxy, ["80877104"])
             if ProxyUnderTest.isDirect {
                 // This PostgreSQL 15 is built with GSSAPI: it accepts GSS encryption on TCP ('G'),
@@ -61,7 +52,7 @@ struct StartupTests {
 
     @Test("protocol 3.2 with a _pq_ option gets NegotiateProtocolVersion, then the login continues on 3.0")
     func negotiateProtocolVersion() async throws {
-        try await ProxyUnderTest.with(Self.trustConfig) { proxy in
+        try await ProxyUnderTest.with(ProxyConfig.trustLogin) { proxy in
             let reply = try await raw("negotiate", proxy)
             #expect(reply["first"] as? String == "v", "NegotiateProtocolVersion must come first: \(reply)")
             let negotiations = reply["negotiations"] as? [[String: Any]] ?? []
@@ -79,7 +70,7 @@ struct StartupTests {
 
     @Test("replication=database is refused with ErrorResponse 0A000 and the connection closes", needsPGLens)
     func replicationRefused() async throws {
-        try await ProxyUnderTest.with(Self.trustConfig) { proxy in
+        try await ProxyUnderTest.with(ProxyConfig.trustLogin) { proxy in
             let reply = try await raw("replication", proxy)
             #expect(reply["kinds"] as? [String] == ["E"], "\(reply)")
             let errors = reply["errors"] as? [[String: Any]] ?? []
@@ -93,7 +84,7 @@ struct StartupTests {
 
     @Test("a startup packet claiming 20000 bytes is refused and the connection closes")
     func oversizedStartupPacket() async throws {
-        try await ProxyUnderTest.with(Self.trustConfig) { proxy in
+        try await ProxyUnderTest.with(ProxyConfig.trustLogin) { proxy in
             let reply = try await scenario(["longstartup", "127.0.0.1", String(proxy.port), "20000"])
             let errors = reply["errors"] as? [[String: Any]] ?? []
             if ProxyUnderTest.isDirect {

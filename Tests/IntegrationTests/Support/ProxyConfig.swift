@@ -1,5 +1,14 @@
 /// The settings a test wants pglens to run with; rendered to the TOML file `pglens serve` reads.
 struct ProxyConfig: Sendable {
+    /// auth_type trust so that a raw-socket client can log in as `trustuser` without a password exchange,
+    /// just as pg_hba lets it directly.
+    static var trustLogin: ProxyConfig {
+        var config = ProxyConfig()
+        config.authType = "trust"
+        config.users = ["app": PostgresCluster.appPassword, "trustuser": PostgresCluster.trustPassword]
+        return config
+    }
+
     var authType = "scram-sha-256"
     var authAllowPlaintext = false
     var poolMode = "session"

@@ -1,0 +1,1 @@
+// PGLensTLS: work in progress on branch tls.
