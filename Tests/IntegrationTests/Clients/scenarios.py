@@ -196,18 +196,24 @@ def poolwait(dsn):
     # asyncpg: a refusal may come before login completes, where libpq reports no SQLSTATE.
     import asyncio
 
+    holding = asyncio.Event()
+
     async def holder():
+        # Session pooling: the first query takes the only server connection and keeps it.
         try:
             conn = await apg_connect(dsn)
+            await conn.fetchval("SELECT 1")
+            holding.set()
             await conn.fetchval("SELECT pg_sleep(3)")
             await conn.close()
             return {"ok": True}
         except Exception as e:
+            holding.set()
             return apg_error(e)
 
     async def run():
         a = asyncio.create_task(holder())
-        await asyncio.sleep(0.7)
+        await asyncio.wait_for(holding.wait(), 30)
         start = time.monotonic()
         result = {}
         try:

@@ -1,3 +1,5 @@
+import Testing
+
 /// Runs one function of `Clients/scenarios.py` (raw-socket and driver scenarios) and parses its JSON.
 enum Scenario {
     static func run(_ arguments: [String], timeout: Double = 60) async throws -> [String: Any] {
