@@ -98,6 +98,10 @@ let package = Package(
             dependencies: [
                 "PGLensProxy",
                 "PGWire",
+                "PGLensAuth",
+                "PGLensConfig",
+                "PGLensCrypto",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

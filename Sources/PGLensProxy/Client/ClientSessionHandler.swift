@@ -46,6 +46,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private var state: State = .startup
     private var context: ChannelHandlerContext?
     private var startupDecoder = StartupPacketDecoder()
+    /// The start of a startup packet that has not arrived whole yet.
+    private var startupBytes: ByteBuffer?
     private var machine: ClientStartupMachine
     private var authScanner: MessageScanner
     private var clientScanner: MessageScanner
@@ -152,6 +154,12 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     // MARK: Startup and login
 
     private func readStartup(_ input: inout ByteBuffer) {
+        // A startup packet may arrive in pieces: keep what came until it is whole.
+        if var pending = startupBytes {
+            pending.writeBuffer(&input)
+            input = pending
+            startupBytes = nil
+        }
         do {
             while case .startup = state, let packet = try startupDecoder.decode(&input) {
                 if let refusal, case .startup = packet {
@@ -160,11 +168,20 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                 }
                 perform(machine.startupPacketReceived(packet))
             }
-            if case .authenticating = state, input.readableBytes > 0 { readAuthentication(&input) }
         } catch let error as PGProtocolError {
-            sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
+            return sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
         } catch {
-            sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: "\(error)"))
+            return sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: "\(error)"))
+        }
+        guard input.readableBytes > 0, let context else { return }
+        switch state {
+        case .startup:
+            startupBytes = input
+        case .authenticating, .idle, .waitingForServer, .preparingServer, .linked:
+            // What followed the startup packet in the same read belongs to the next phase.
+            channelRead(context: context, data: NIOAny(input))
+        case .closed:
+            break
         }
     }
 
@@ -186,12 +203,20 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                 frame.moveReaderIndex(forwardBy: 5)
                 perform(machine.passwordMessageReceived(frame))
             }
-            if input.readableBytes > 0 { heldInput.append(input) }
         } catch let error as PGProtocolError {
             sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
         } catch {
             sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: "\(error)"))
         }
+        // What followed the last authentication message in the same read belongs to the session.
+        if input.readableBytes > 0, let context, !isAuthenticating {
+            channelRead(context: context, data: NIOAny(input))
+        }
+    }
+
+    private var isAuthenticating: Bool {
+        if case .authenticating = state { return true }
+        return false
     }
 
     private func perform(_ action: ClientStartupMachine.Action) {

@@ -66,10 +66,15 @@ struct ServerConnector: Sendable {
                         channel.close(promise: nil)
                         throw Failure(error: error)
                     case .loggedIn(let parameters, let backendKey):
+                        guard let remoteAddress = channel.remoteAddress else {
+                            channel.close(promise: nil)
+                            throw Failure(
+                                error: ErrorFields(
+                                    severity: "FATAL", sqlState: .connectionFailure,
+                                    message: "pglens: the server connection has no peer address"))
+                        }
                         let connection = ServerConnection(
-                            id: id, key: key, channel: channel,
-                            remoteAddress: channel.remoteAddress
-                                ?? (try! SocketAddress(ipAddress: "127.0.0.1", port: target.port)),
+                            id: id, key: key, channel: channel, remoteAddress: remoteAddress,
                             backendKey: backendKey, parameters: parameters, loopIndex: loopIndex,
                             logger: logger)
                         let sync = channel.pipeline.syncOperations
