@@ -1,1 +1,0 @@
-// PGLensTLS: work in progress on branch tls.

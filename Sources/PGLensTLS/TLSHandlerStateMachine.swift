@@ -1,0 +1,186 @@
+import NIOCore
+
+/// The decisions of a ``TLSHandler``, free of I/O: which phase the connection is in, what to do
+/// with a write, a flush, a close, and with each OpenSSL step's result. Holds the plaintext written
+/// before the handshake completed, with its promises.
+struct TLSHandlerStateMachine {
+    /// The phase of the connection.
+    enum State: Equatable {
+        /// No handshake step yet (a server waits for the ClientHello).
+        case idle
+        /// The handshake is under way.
+        case handshaking
+        /// The handshake completed; application data flows.
+        case active
+        /// close_notify was sent or received, the handshake failed, or the channel went inactive.
+        case closed
+    }
+
+    /// Plaintext written before the handshake completed.
+    struct BufferedWrite {
+        var data: ByteBuffer
+        var promise: EventLoopPromise<Void>?
+    }
+
+    /// What to do after a handshake step.
+    enum HandshakeAction {
+        /// More ciphertext from the peer is needed.
+        case waitForCiphertext
+        /// Done: announce it, encrypt the buffered writes, then flush if a flush was asked for.
+        case completed(bufferedWrites: CircularBuffer<BufferedWrite>, flush: Bool)
+        /// Failed: send any alert, fail the buffered writes, report the error and close.
+        case fail(TLSError, bufferedWrites: CircularBuffer<BufferedWrite>)
+    }
+
+    /// What to do after a read step.
+    enum ReadAction {
+        /// Pass the plaintext on and read again.
+        case deliver
+        /// Nothing more to read until more ciphertext comes.
+        case stop
+        /// The peer sent close_notify: answer with ours and close.
+        case closeNotifyReceived
+        /// Reading failed: send any alert, report the error and close.
+        case fail(TLSError)
+    }
+
+    /// What to do with a write from the pipeline.
+    enum WriteAction {
+        /// Encrypt it now.
+        case encrypt
+        /// Held until the handshake completes.
+        case buffered
+        /// The connection is closed: fail the promise.
+        case fail(TLSError)
+    }
+
+    /// What to do with a close from the pipeline.
+    enum CloseAction {
+        /// Send close_notify, then close the channel.
+        case sendCloseNotify
+        /// The handshake never completed: fail the buffered writes and close the channel.
+        case closeBeforeHandshake(bufferedWrites: CircularBuffer<BufferedWrite>)
+        /// Already closed from TLS's point of view: pass the close on.
+        case forward
+    }
+
+    private(set) var state: State = .idle
+    private var bufferedWrites = CircularBuffer<BufferedWrite>()
+    private var flushRequested = false
+    /// Whether the next handler asked for data (`read`) and has not been given plaintext since.
+    private(set) var readRequested = false
+
+    /// Moves from idle to handshaking; `false` if the handshake had already started or the connection closed.
+    mutating func startHandshake() -> Bool {
+        switch state {
+        case .idle:
+            state = .handshaking
+            return true
+        case .handshaking, .active, .closed:
+            return false
+        }
+    }
+
+    mutating func handshakeStepped(_ result: TLSStepResult) -> HandshakeAction {
+        switch result {
+        case .done:
+            state = .active
+            let writes = bufferedWrites
+            let flush = flushRequested
+            bufferedWrites = CircularBuffer()
+            flushRequested = false
+            return .completed(bufferedWrites: writes, flush: flush)
+        case .wantRead:
+            return .waitForCiphertext
+        case .closeNotifyReceived:
+            return .fail(.closedBeforeHandshake, bufferedWrites: takeBufferedWritesAndClose())
+        case .failed(let error):
+            return .fail(error, bufferedWrites: takeBufferedWritesAndClose())
+        }
+    }
+
+    mutating func readStepped(_ result: TLSStepResult) -> ReadAction {
+        switch result {
+        case .done(let bytes):
+            if bytes > 0 {
+                readRequested = false
+            }
+            return bytes > 0 ? .deliver : .stop
+        case .wantRead:
+            return .stop
+        case .closeNotifyReceived:
+            state = .closed
+            return .closeNotifyReceived
+        case .failed(let error):
+            state = .closed
+            return .fail(error)
+        }
+    }
+
+    mutating func write(_ data: ByteBuffer, promise: EventLoopPromise<Void>?) -> WriteAction {
+        switch state {
+        case .idle, .handshaking:
+            bufferedWrites.append(BufferedWrite(data: data, promise: promise))
+            return .buffered
+        case .active:
+            return .encrypt
+        case .closed:
+            return .fail(.connectionClosed)
+        }
+    }
+
+    /// Whether to pass a flush on now; before the handshake completes it is remembered instead.
+    mutating func flush() -> Bool {
+        switch state {
+        case .idle, .handshaking:
+            flushRequested = true
+            return false
+        case .active, .closed:
+            return true
+        }
+    }
+
+    mutating func close() -> CloseAction {
+        switch state {
+        case .active:
+            state = .closed
+            return .sendCloseNotify
+        case .idle, .handshaking:
+            return .closeBeforeHandshake(bufferedWrites: takeBufferedWritesAndClose())
+        case .closed:
+            return .forward
+        }
+    }
+
+    /// A failure outside the handshake (an encryption error): close and hand back what is still buffered.
+    mutating func fail() -> CircularBuffer<BufferedWrite> {
+        takeBufferedWritesAndClose()
+    }
+
+    /// The channel went inactive: close and hand back the buffered writes to fail.
+    mutating func channelInactive() -> CircularBuffer<BufferedWrite> {
+        takeBufferedWritesAndClose()
+    }
+
+    mutating func nextHandlerRequestedRead() {
+        readRequested = true
+    }
+
+    /// Whether to ask the channel for more ciphertext after a read burst that gave the next handler nothing.
+    var shouldReadAgain: Bool {
+        switch state {
+        case .idle, .handshaking, .active:
+            return readRequested
+        case .closed:
+            return false
+        }
+    }
+
+    private mutating func takeBufferedWritesAndClose() -> CircularBuffer<BufferedWrite> {
+        state = .closed
+        let writes = bufferedWrites
+        bufferedWrites = CircularBuffer()
+        flushRequested = false
+        return writes
+    }
+}
