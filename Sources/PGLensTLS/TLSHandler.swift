@@ -33,7 +33,8 @@ public final class TLSHandler: ChannelDuplexHandler {
     public convenience init(
         context: TLSContext, serverName: String? = nil, expectedHostName: String? = nil
     ) throws(TLSError) {
-        self.init(connection: try TLSConnection(context: context, serverName: serverName, expectedHostName: expectedHostName))
+        self.init(
+            connection: try TLSConnection(context: context, serverName: serverName, expectedHostName: expectedHostName))
     }
 
     public func handlerAdded(context: ChannelHandlerContext) {
