@@ -23,9 +23,9 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// The lowest TLS version the context accepts.
     public enum ProtocolVersion: Sendable, Equatable {
         /// TLS 1.2.
-        case tls1_2
+        case tls12
         /// TLS 1.3.
-        case tls1_3
+        case tls13
     }
 
     /// The side of the handshake.
@@ -52,7 +52,7 @@ public struct TLSConfiguration: Sendable, Equatable {
         certificateChainPath: String? = nil,
         privateKeyPath: String? = nil,
         trustedCAPath: String? = nil,
-        minimumProtocolVersion: ProtocolVersion = .tls1_2,
+        minimumProtocolVersion: ProtocolVersion = .tls12,
         cipherList: String? = nil,
         peerVerification: PeerVerification,
         applicationProtocols: [String] = ["postgresql"]

@@ -56,9 +56,9 @@ public final class TLSContext: @unchecked Sendable {
         try TLSError.check("SSL_CTX_set_num_tickets") { SSL_CTX_set_num_tickets(pointer, 0) }
         let minimum: Int32
         switch configuration.minimumProtocolVersion {
-        case .tls1_2:
+        case .tls12:
             minimum = pglens_tls1_2_version()
-        case .tls1_3:
+        case .tls13:
             minimum = pglens_tls1_3_version()
         }
         try TLSError.check("SSL_CTX_set_min_proto_version") {

@@ -23,6 +23,9 @@ public final class TLSHandler: ChannelDuplexHandler {
     private var machine = TLSHandlerStateMachine()
     /// Ciphertext was written by the handler itself (not for a pipeline write) and not yet flushed.
     private var needsFlush = false
+    /// An empty buffer kept from the last read burst, so that a burst ending without plaintext
+    /// does not allocate.
+    private var spareReadBuffer: ByteBuffer?
 
     /// Creates a handler over `connection`, whose context decides the role.
     public init(connection: TLSConnection) {
@@ -83,10 +86,7 @@ public final class TLSHandler: ChannelDuplexHandler {
     }
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let plaintext = unwrapOutboundIn(data)
-        switch machine.write(plaintext, promise: promise) {
-        case .encrypt:
-            encrypt(context: context, plaintext: plaintext, promise: promise)
+        switch machine.write(unwrapOutboundIn(data), promise: promise) {
         case .buffered:
             return
         case .fail(let error):
@@ -95,7 +95,14 @@ public final class TLSHandler: ChannelDuplexHandler {
     }
 
     public func flush(context: ChannelHandlerContext) {
-        if machine.flush() {
+        switch machine.flush() {
+        case .encryptAndFlush(let writes):
+            encrypt(context: context, writes: writes)
+            needsFlush = false
+            context.flush()
+        case .deferred:
+            return
+        case .forward:
             needsFlush = false
             context.flush()
         }
@@ -110,7 +117,8 @@ public final class TLSHandler: ChannelDuplexHandler {
             break
         }
         switch machine.close() {
-        case .sendCloseNotify:
+        case .sendCloseNotify(let unflushedWrites):
+            failWrites(unflushedWrites, with: .connectionClosed)
             _ = connection.shutdown()
             writeCiphertext(context: context, promise: nil)
             flushIfNeeded(context: context)
@@ -143,14 +151,14 @@ public final class TLSHandler: ChannelDuplexHandler {
         switch machine.handshakeStepped(result) {
         case .waitForCiphertext:
             return false
-        case .completed(let writes, let flush):
+        case .completed(let flushedWrites):
             context.fireUserInboundEventTriggered(TLSHandshakeCompleted(negotiatedALPN: connection.negotiatedALPN))
-            for write in writes {
-                encrypt(context: context, plaintext: write.data, promise: write.promise)
-            }
-            if flush {
+            if !flushedWrites.isEmpty, machine.state == .active {
+                encrypt(context: context, writes: flushedWrites)
                 needsFlush = false
                 context.flush()
+            } else {
+                failWrites(flushedWrites, with: .connectionClosed)
             }
             return machine.state == .active
         case .fail(let error, let writes):
@@ -162,28 +170,55 @@ public final class TLSHandler: ChannelDuplexHandler {
 
     private func readPlaintext(context: ChannelHandlerContext) {
         while machine.state == .active {
-            var plaintext = context.channel.allocator.buffer(capacity: 16_384)
+            var plaintext = spareReadBuffer ?? context.channel.allocator.buffer(capacity: 16_384)
+            spareReadBuffer = nil
             let result = connection.readPlaintext(into: &plaintext)
             switch machine.readStepped(result) {
             case .deliver:
                 context.fireChannelRead(wrapInboundOut(plaintext))
             case .stop:
+                spareReadBuffer = plaintext
                 writeCiphertext(context: context, promise: nil)
                 return
             case .closeNotifyReceived:
+                failWrites(machine.fail(), with: .connectionClosed)
                 _ = connection.shutdown()
                 writeCiphertext(context: context, promise: nil)
                 flushIfNeeded(context: context)
                 context.close(promise: nil)
                 return
             case .fail(let error):
+                failWrites(machine.fail(), with: error)
                 fail(context: context, error: error)
                 return
             }
         }
     }
 
-    private func encrypt(context: ChannelHandlerContext, plaintext: ByteBuffer, promise: EventLoopPromise<Void>?) {
+    /// Encrypts `writes` with one `SSL_write` (so small messages share TLS records) and writes the
+    /// ciphertext; their promises complete when it is written.
+    private func encrypt(context: ChannelHandlerContext, writes: CircularBuffer<TLSHandlerStateMachine.BufferedWrite>) {
+        guard let first = writes.first else {
+            return
+        }
+        var plaintext = first.data
+        var promise = first.promise
+        if writes.count > 1 {
+            plaintext = context.channel.allocator.buffer(capacity: writes.reduce(0) { $0 + $1.data.readableBytes })
+            for write in writes {
+                plaintext.writeImmutableBuffer(write.data)
+            }
+            promise = nil
+            for write in writes {
+                guard let writePromise = write.promise else {
+                    continue
+                }
+                if promise == nil {
+                    promise = context.eventLoop.makePromise()
+                }
+                promise?.futureResult.cascade(to: writePromise)
+            }
+        }
         switch connection.writePlaintext(plaintext) {
         case .done:
             writeCiphertext(context: context, promise: promise, always: true)

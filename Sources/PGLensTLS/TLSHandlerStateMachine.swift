@@ -26,8 +26,8 @@ struct TLSHandlerStateMachine {
     enum HandshakeAction {
         /// More ciphertext from the peer is needed.
         case waitForCiphertext
-        /// Done: announce it, encrypt the buffered writes, then flush if a flush was asked for.
-        case completed(bufferedWrites: CircularBuffer<BufferedWrite>, flush: Bool)
+        /// Done: announce it, then encrypt, write and flush `flushedWrites` (those a flush covered).
+        case completed(flushedWrites: CircularBuffer<BufferedWrite>)
         /// Failed: send any alert, fail the buffered writes, report the error and close.
         case fail(TLSError, bufferedWrites: CircularBuffer<BufferedWrite>)
     }
@@ -38,26 +38,36 @@ struct TLSHandlerStateMachine {
         case deliver
         /// Nothing more to read until more ciphertext comes.
         case stop
-        /// The peer sent close_notify: answer with ours and close.
+        /// The peer sent close_notify: answer with ours and close; fail the buffered writes
+        /// (taken with ``TLSHandlerStateMachine/fail()``).
         case closeNotifyReceived
-        /// Reading failed: send any alert, report the error and close.
+        /// Reading failed: send any alert, report the error and close; fail the buffered writes
+        /// (taken with ``TLSHandlerStateMachine/fail()``).
         case fail(TLSError)
     }
 
     /// What to do with a write from the pipeline.
     enum WriteAction {
-        /// Encrypt it now.
-        case encrypt
-        /// Held until the handshake completes.
+        /// Held until the next flush (and until the handshake completes).
         case buffered
         /// The connection is closed: fail the promise.
         case fail(TLSError)
     }
 
+    /// What to do with a flush from the pipeline.
+    enum FlushAction {
+        /// Encrypt these writes together, write the ciphertext and flush.
+        case encryptAndFlush(CircularBuffer<BufferedWrite>)
+        /// The handshake is under way: the flush is remembered for when it completes.
+        case deferred
+        /// Nothing of TLS's to do: pass the flush on.
+        case forward
+    }
+
     /// What to do with a close from the pipeline.
     enum CloseAction {
-        /// Send close_notify, then close the channel.
-        case sendCloseNotify
+        /// Send close_notify, fail the writes that were never flushed, then close the channel.
+        case sendCloseNotify(unflushedWrites: CircularBuffer<BufferedWrite>)
         /// The handshake never completed: fail the buffered writes and close the channel.
         case closeBeforeHandshake(bufferedWrites: CircularBuffer<BufferedWrite>)
         /// Already closed from TLS's point of view: pass the close on.
@@ -66,7 +76,8 @@ struct TLSHandlerStateMachine {
 
     private(set) var state: State = .idle
     private var bufferedWrites = CircularBuffer<BufferedWrite>()
-    private var flushRequested = false
+    /// How many of `bufferedWrites` (from the front) a flush made before the handshake completed covers.
+    private var flushedCount = 0
     /// Whether the next handler asked for data (`read`) and has not been given plaintext since.
     private(set) var readRequested = false
 
@@ -85,11 +96,12 @@ struct TLSHandlerStateMachine {
         switch result {
         case .done:
             state = .active
-            let writes = bufferedWrites
-            let flush = flushRequested
-            bufferedWrites = CircularBuffer()
-            flushRequested = false
-            return .completed(bufferedWrites: writes, flush: flush)
+            var flushed = CircularBuffer<BufferedWrite>(initialCapacity: flushedCount)
+            for _ in 0..<flushedCount {
+                flushed.append(bufferedWrites.removeFirst())
+            }
+            flushedCount = 0
+            return .completed(flushedWrites: flushed)
         case .wantRead:
             return .waitForCiphertext
         case .closeNotifyReceived:
@@ -109,42 +121,40 @@ struct TLSHandlerStateMachine {
         case .wantRead:
             return .stop
         case .closeNotifyReceived:
-            state = .closed
             return .closeNotifyReceived
         case .failed(let error):
-            state = .closed
             return .fail(error)
         }
     }
 
     mutating func write(_ data: ByteBuffer, promise: EventLoopPromise<Void>?) -> WriteAction {
         switch state {
-        case .idle, .handshaking:
+        case .idle, .handshaking, .active:
             bufferedWrites.append(BufferedWrite(data: data, promise: promise))
             return .buffered
-        case .active:
-            return .encrypt
         case .closed:
             return .fail(.connectionClosed)
         }
     }
 
-    /// Whether to pass a flush on now; before the handshake completes it is remembered instead.
-    mutating func flush() -> Bool {
+    mutating func flush() -> FlushAction {
         switch state {
         case .idle, .handshaking:
-            flushRequested = true
-            return false
-        case .active, .closed:
-            return true
+            flushedCount = bufferedWrites.count
+            return .deferred
+        case .active:
+            let writes = bufferedWrites
+            bufferedWrites = CircularBuffer()
+            return .encryptAndFlush(writes)
+        case .closed:
+            return .forward
         }
     }
 
     mutating func close() -> CloseAction {
         switch state {
         case .active:
-            state = .closed
-            return .sendCloseNotify
+            return .sendCloseNotify(unflushedWrites: takeBufferedWritesAndClose())
         case .idle, .handshaking:
             return .closeBeforeHandshake(bufferedWrites: takeBufferedWritesAndClose())
         case .closed:
@@ -152,7 +162,7 @@ struct TLSHandlerStateMachine {
         }
     }
 
-    /// A failure outside the handshake (an encryption error): close and hand back what is still buffered.
+    /// A failure outside the handshake (a read or encryption error): close and hand back what is still buffered.
     mutating func fail() -> CircularBuffer<BufferedWrite> {
         takeBufferedWritesAndClose()
     }
@@ -180,7 +190,7 @@ struct TLSHandlerStateMachine {
         state = .closed
         let writes = bufferedWrites
         bufferedWrites = CircularBuffer()
-        flushRequested = false
+        flushedCount = 0
         return writes
     }
 }

@@ -9,7 +9,7 @@ final class TLSChannelPair {
     enum Chunking: Sendable, CaseIterable {
         /// Each flushed buffer in one piece.
         case whole
-        /// One byte per `channelRead`.
+        /// One byte per `channelRead` (each followed by `channelReadComplete`, as `writeInbound` does).
         case byteByByte
     }
 
@@ -81,7 +81,6 @@ final class TLSChannelPair {
             return
         }
         try target.writeInbound(buffer)
-        target.pipeline.fireChannelReadComplete()
     }
 
     /// All plaintext that reached the end of `channel`'s pipeline.
