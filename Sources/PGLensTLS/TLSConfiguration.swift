@@ -20,7 +20,7 @@ public struct TLSConfiguration: Sendable, Equatable {
         case requirePeerCertificate
     }
 
-    /// The lowest TLS version the context accepts.
+    /// A TLS version, as a floor or ceiling of what the context accepts.
     public enum ProtocolVersion: Sendable, Equatable {
         /// TLS 1.2.
         case tls12
@@ -39,6 +39,8 @@ public struct TLSConfiguration: Sendable, Equatable {
     public var trustedCAPath: String?
     /// The lowest TLS version accepted; TLS 1.2 by default.
     public var minimumProtocolVersion: ProtocolVersion
+    /// The highest TLS version accepted; `nil` (the default) for the highest OpenSSL supports.
+    public var maximumProtocolVersion: ProtocolVersion?
     /// An OpenSSL cipher list for TLS 1.2 (`SSL_CTX_set_cipher_list`); `nil` keeps OpenSSL's default.
     public var cipherList: String?
     /// How the peer's certificate is checked.
@@ -53,6 +55,7 @@ public struct TLSConfiguration: Sendable, Equatable {
         privateKeyPath: String? = nil,
         trustedCAPath: String? = nil,
         minimumProtocolVersion: ProtocolVersion = .tls12,
+        maximumProtocolVersion: ProtocolVersion? = nil,
         cipherList: String? = nil,
         peerVerification: PeerVerification,
         applicationProtocols: [String] = ["postgresql"]
@@ -62,6 +65,7 @@ public struct TLSConfiguration: Sendable, Equatable {
         self.privateKeyPath = privateKeyPath
         self.trustedCAPath = trustedCAPath
         self.minimumProtocolVersion = minimumProtocolVersion
+        self.maximumProtocolVersion = maximumProtocolVersion
         self.cipherList = cipherList
         self.peerVerification = peerVerification
         self.applicationProtocols = applicationProtocols

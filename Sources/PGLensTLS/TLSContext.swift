@@ -54,15 +54,13 @@ public final class TLSContext: @unchecked Sendable {
         pglens_ssl_ctx_set_default_options(pointer)
         pglens_ssl_ctx_disable_session_cache(pointer)
         try TLSError.check("SSL_CTX_set_num_tickets") { SSL_CTX_set_num_tickets(pointer, 0) }
-        let minimum: Int32
-        switch configuration.minimumProtocolVersion {
-        case .tls12:
-            minimum = pglens_tls1_2_version()
-        case .tls13:
-            minimum = pglens_tls1_3_version()
-        }
+        let minimum = Self.versionConstant(configuration.minimumProtocolVersion)
         try TLSError.check("SSL_CTX_set_min_proto_version") {
             pglens_ssl_ctx_set_min_proto_version(pointer, minimum)
+        }
+        let maximum = configuration.maximumProtocolVersion.map(Self.versionConstant) ?? 0
+        try TLSError.check("SSL_CTX_set_max_proto_version") {
+            pglens_ssl_ctx_set_max_proto_version(pointer, maximum)
         }
         if let cipherList = configuration.cipherList {
             try TLSError.check("SSL_CTX_set_cipher_list") { SSL_CTX_set_cipher_list(pointer, cipherList) }
@@ -159,6 +157,15 @@ public final class TLSContext: @unchecked Sendable {
             guard SSL_CTX_set_alpn_protos(pointer, wire, UInt32(wire.count)) == 0 else {
                 throw TLSError.drained("SSL_CTX_set_alpn_protos")
             }
+        }
+    }
+
+    private static func versionConstant(_ version: TLSConfiguration.ProtocolVersion) -> Int32 {
+        switch version {
+        case .tls12:
+            return pglens_tls1_2_version()
+        case .tls13:
+            return pglens_tls1_3_version()
         }
     }
 

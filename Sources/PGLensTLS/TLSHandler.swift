@@ -52,7 +52,8 @@ public final class TLSHandler: ChannelDuplexHandler {
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
-        failWrites(machine.channelInactive(), with: .closedBeforeHandshake)
+        let (writes, error) = machine.channelInactive()
+        failWrites(writes, with: error)
         context.fireChannelInactive()
     }
 

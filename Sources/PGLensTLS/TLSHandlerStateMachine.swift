@@ -167,9 +167,16 @@ struct TLSHandlerStateMachine {
         takeBufferedWritesAndClose()
     }
 
-    /// The channel went inactive: close and hand back the buffered writes to fail.
-    mutating func channelInactive() -> CircularBuffer<BufferedWrite> {
-        takeBufferedWritesAndClose()
+    /// The channel went inactive: close and hand back the buffered writes with the error to fail them with.
+    mutating func channelInactive() -> (writes: CircularBuffer<BufferedWrite>, error: TLSError) {
+        let error: TLSError
+        switch state {
+        case .idle, .handshaking:
+            error = .closedBeforeHandshake
+        case .active, .closed:
+            error = .connectionClosed
+        }
+        return (takeBufferedWritesAndClose(), error)
     }
 
     mutating func nextHandlerRequestedRead() {
