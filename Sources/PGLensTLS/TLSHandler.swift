@@ -58,19 +58,18 @@ public final class TLSHandler: ChannelDuplexHandler {
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch machine.state {
-        case .closed:
+        switch machine.ciphertextArrived() {
+        case .drop:
             return
-        case .idle, .handshaking, .active:
-            break
-        }
-        connection.receiveCiphertext(unwrapInboundIn(data))
-        if machine.startHandshake() || machine.state == .handshaking {
-            guard handshake(context: context) else {
-                return
+        case .handshake:
+            connection.receiveCiphertext(unwrapInboundIn(data))
+            if handshake(context: context) {
+                readPlaintext(context: context)
             }
+        case .readPlaintext:
+            connection.receiveCiphertext(unwrapInboundIn(data))
+            readPlaintext(context: context)
         }
-        readPlaintext(context: context)
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {

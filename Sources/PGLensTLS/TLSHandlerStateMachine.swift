@@ -22,6 +22,16 @@ struct TLSHandlerStateMachine {
         var promise: EventLoopPromise<Void>?
     }
 
+    /// What to do with ciphertext from the peer, once OpenSSL has it.
+    enum CiphertextAction {
+        /// The connection is closed: the bytes are dropped.
+        case drop
+        /// Run a handshake step (the first one, for a server), then read plaintext if it completed.
+        case handshake
+        /// Read plaintext.
+        case readPlaintext
+    }
+
     /// What to do after a handshake step.
     enum HandshakeAction {
         /// More ciphertext from the peer is needed.
@@ -89,6 +99,21 @@ struct TLSHandlerStateMachine {
             return true
         case .handshaking, .active, .closed:
             return false
+        }
+    }
+
+    /// Ciphertext arrived: a server's first ciphertext starts its handshake.
+    mutating func ciphertextArrived() -> CiphertextAction {
+        switch state {
+        case .idle:
+            state = .handshaking
+            return .handshake
+        case .handshaking:
+            return .handshake
+        case .active:
+            return .readPlaintext
+        case .closed:
+            return .drop
         }
     }
 
