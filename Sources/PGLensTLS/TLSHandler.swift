@@ -175,6 +175,7 @@ public final class TLSHandler: ChannelDuplexHandler {
             let result = connection.readPlaintext(into: &plaintext)
             switch machine.readStepped(result) {
             case .deliver:
+                writeCiphertext(context: context, promise: nil)
                 context.fireChannelRead(wrapInboundOut(plaintext))
             case .stop:
                 spareReadBuffer = plaintext
