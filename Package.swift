@@ -31,6 +31,14 @@ let package = Package(
             name: "PGLensCrypto",
             dependencies: ["COpenSSL"]
         ),
+        // TLS over OpenSSL as a NIO channel handler: the only place C TLS calls live.
+        .target(
+            name: "PGLensTLS",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The PostgreSQL frontend/backend protocol 3.0: framing, messages, encoding. No I/O.
         .target(
             name: "PGWire",
@@ -83,6 +91,15 @@ let package = Package(
             dependencies: [
                 "PGWire",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "PGLensTLSTests",
+            dependencies: [
+                "PGLensTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
