@@ -68,6 +68,7 @@ let package = Package(
                 "PGLensAuth",
                 "PGLensConfig",
                 "PGLensCrypto",
+                "PGLensTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -36,8 +36,17 @@ extension Configuration {
             Self.logLevels.contains(logLevel), "log_level",
             "must be one of " + Self.logLevels.joined(separator: ", "))
         check(
-            authType != .password || authAllowPlaintext, "auth_type",
-            "cleartext passwords over plain TCP are refused unless auth_allow_plaintext = true")
+            authType != .password || authAllowPlaintext || clientTLSSSLMode == .require, "auth_type",
+            "cleartext passwords over plain TCP are refused unless auth_allow_plaintext = true"
+                + " or client_tls_sslmode = require")
+        let hasCert = !clientTLSCertFile.trimmingWhitespace.isEmpty
+        let hasKey = !clientTLSKeyFile.trimmingWhitespace.isEmpty
+        check(
+            clientTLSSSLMode == .disable || (hasCert && hasKey), "client_tls_sslmode",
+            "needs client_tls_cert_file and client_tls_key_file unless it is disable")
+        check(hasCert || !hasKey, "client_tls_cert_file", "must be set when client_tls_key_file is")
+        check(hasKey || !hasCert, "client_tls_key_file", "must be set when client_tls_cert_file is")
+        check(!clientTLSCiphers.trimmingWhitespace.isEmpty, "client_tls_ciphers", "must not be empty")
 
         check(!databases.isEmpty, "databases", "at least one database must be configured")
         for (name, database) in databases.sorted(by: { $0.key < $1.key }) {

@@ -25,6 +25,19 @@ public struct Configuration: Sendable, Equatable {
     /// Event-loop threads; 0 means one per core.
     public var workers: Int = 0
     public var logLevel: String = "info"
+    /// Whether TLS is offered to clients and whether it is required.
+    public var clientTLSSSLMode: ClientTLSMode = .disable
+    /// PEM file with the certificate (and intermediates) pglens presents to clients.
+    public var clientTLSCertFile: String = ""
+    /// PEM file with the private key of `clientTLSCertFile`.
+    public var clientTLSKeyFile: String = ""
+    /// PEM file with the CAs trusted to sign client certificates; when set, client certificates are
+    /// requested and verified if presented. Empty: none are requested.
+    public var clientTLSCAFile: String = ""
+    /// The lowest TLS version accepted from clients.
+    public var clientTLSProtocols: ClientTLSProtocols = .tls12
+    /// An OpenSSL cipher list for TLS 1.2; `default` keeps OpenSSL's default.
+    public var clientTLSCiphers: String = "default"
     public var databases: [String: DatabaseConfiguration] = [:]
     public var users: [String: UserConfiguration] = [:]
 
@@ -46,14 +59,23 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
     public var description: String {
         let databaseList = databases.keys.sorted().map { databases[$0]!.description }.joined(separator: ", ")
         let userList = users.keys.sorted().map { users[$0]!.description }.joined(separator: ", ")
-        return "Configuration(listen: \(listenAddr):\(listenPort), pool_mode: \(poolMode.rawValue), "
+        let tls: String =
+            "client_tls_sslmode: \(clientTLSSSLMode.rawValue), "
+            + "client_tls_cert_file: \(clientTLSCertFile.debugDescription), "
+            + "client_tls_key_file: \(clientTLSKeyFile.debugDescription), "
+            + "client_tls_ca_file: \(clientTLSCAFile.debugDescription), "
+            + "client_tls_protocols: \(clientTLSProtocols.rawValue), "
+            + "client_tls_ciphers: \(clientTLSCiphers.debugDescription), "
+        let head: String =
+            "Configuration(listen: \(listenAddr):\(listenPort), pool_mode: \(poolMode.rawValue), "
             + "max_client_conn: \(maxClientConn), default_pool_size: \(defaultPoolSize), "
             + "max_db_connections: \(maxDBConnections), query_wait_timeout: \(queryWaitTimeout), "
             + "server_reset_query: \(serverResetQuery.debugDescription), "
-            + "server_connect_timeout: \(serverConnectTimeout), client_login_timeout: \(clientLoginTimeout), "
+        let middle: String =
+            "server_connect_timeout: \(serverConnectTimeout), client_login_timeout: \(clientLoginTimeout), "
             + "auth_type: \(authType.rawValue), auth_allow_plaintext: \(authAllowPlaintext), "
             + "max_packet_size: \(maxPacketSize), workers: \(workers), log_level: \(logLevel), "
-            + "databases: [\(databaseList)], users: [\(userList)])"
+        return head + middle + tls + "databases: [\(databaseList)], users: [\(userList)])"
     }
 
     /// The same as `description`: never shows a password.
@@ -73,7 +95,10 @@ extension Configuration: CustomReflectable {
                 "serverResetQuery": serverResetQuery, "serverConnectTimeout": serverConnectTimeout,
                 "clientLoginTimeout": clientLoginTimeout, "authType": authType,
                 "authAllowPlaintext": authAllowPlaintext, "maxPacketSize": maxPacketSize, "workers": workers,
-                "logLevel": logLevel, "databases": databases, "users": users,
+                "logLevel": logLevel, "clientTLSSSLMode": clientTLSSSLMode, "clientTLSCertFile": clientTLSCertFile,
+                "clientTLSKeyFile": clientTLSKeyFile, "clientTLSCAFile": clientTLSCAFile,
+                "clientTLSProtocols": clientTLSProtocols, "clientTLSCiphers": clientTLSCiphers,
+                "databases": databases, "users": users,
             ],
             displayStyle: .struct)
     }

@@ -18,6 +18,12 @@ enum InstanceSetting: String, CaseIterable {
     case maxPacketSize = "max_packet_size"
     case workers
     case logLevel = "log_level"
+    case clientTLSSSLMode = "client_tls_sslmode"
+    case clientTLSCertFile = "client_tls_cert_file"
+    case clientTLSKeyFile = "client_tls_key_file"
+    case clientTLSCAFile = "client_tls_ca_file"
+    case clientTLSProtocols = "client_tls_protocols"
+    case clientTLSCiphers = "client_tls_ciphers"
 
     /// The environment variable that overrides this setting.
     var environmentVariable: String { ConfigurationLoader.environmentPrefix + rawValue.uppercased() }
@@ -40,6 +46,16 @@ enum InstanceSetting: String, CaseIterable {
         case .maxPacketSize: configuration.maxPacketSize = try value.integer()
         case .workers: configuration.workers = try value.integer()
         case .logLevel: configuration.logLevel = try value.choice(Configuration.logLevels)
+        case .clientTLSSSLMode:
+            configuration.clientTLSSSLMode = ClientTLSMode(
+                rawValue: try value.choice(ClientTLSMode.allCases.map(\.rawValue)))!
+        case .clientTLSCertFile: configuration.clientTLSCertFile = try value.string()
+        case .clientTLSKeyFile: configuration.clientTLSKeyFile = try value.string()
+        case .clientTLSCAFile: configuration.clientTLSCAFile = try value.string()
+        case .clientTLSProtocols:
+            configuration.clientTLSProtocols = ClientTLSProtocols(
+                rawValue: try value.choice(ClientTLSProtocols.allCases.map(\.rawValue)))!
+        case .clientTLSCiphers: configuration.clientTLSCiphers = try value.string()
         }
     }
 }

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PGLensConfig
+import PGLensTLS
 import PGWire
 import Synchronization
 
@@ -23,10 +24,11 @@ public final class ProxyServer: Sendable {
     /// Binds the listener and starts accepting clients.
     public static func start(configuration: Configuration, logger: Logger) async throws -> ProxyServer {
         try Self.checkSupported(configuration)
+        let clientTLS = try Self.clientTLSContext(configuration)
         let threads = configuration.workers > 0 ? configuration.workers : System.coreCount
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let loops = Array(group.makeIterator())
-        let shared = ProxyContext(configuration: configuration, loops: loops, logger: logger)
+        let shared = ProxyContext(configuration: configuration, loops: loops, logger: logger, clientTLS: clientTLS)
         let maxClients = configuration.maxClientConn
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -79,6 +81,27 @@ public final class ProxyServer: Sendable {
             places.append("users.\(user.name).pool_mode")
         }
         guard places.isEmpty else { throw UnsupportedSetting(keys: places) }
+    }
+
+    /// The server-role TLS context for clients, from the `client_tls_*` keys; nil when TLS is disabled.
+    /// A missing, unreadable or mismatched certificate or key is an error naming the file.
+    static func clientTLSContext(_ configuration: Configuration) throws -> TLSContext? {
+        guard configuration.clientTLSSSLMode.offersTLS else { return nil }
+        let caFile = configuration.clientTLSCAFile.isEmpty ? nil : configuration.clientTLSCAFile
+        let ciphers = configuration.clientTLSCiphers
+        let tlsConfiguration = TLSConfiguration(
+            role: .server,
+            certificateChainPath: configuration.clientTLSCertFile,
+            privateKeyPath: configuration.clientTLSKeyFile,
+            trustedCAPath: caFile,
+            minimumProtocolVersion: configuration.clientTLSProtocols.requiresTLS13 ? .tls13 : .tls12,
+            cipherList: ciphers.lowercased() == "default" ? nil : ciphers,
+            peerVerification: caFile == nil ? .none : .verifyPeer)
+        do {
+            return try TLSContext(configuration: tlsConfiguration)
+        } catch {
+            throw ClientTLSSetupError(underlying: error)
+        }
     }
 
     /// Waits until the listener is closed.

@@ -588,3 +588,100 @@ import Testing
         #expect(settings == expected.map { StartupParameter(name: $0.0, value: $0.1) })
     }
 }
+
+/// The client TLS decisions: 'S' or 'N', the CVE-2021-23214 check and `client_tls_sslmode = require`.
+@Suite struct ClientStartupMachineTLSTests {
+    static func policy(_ mode: ClientTLSMode, method: ClientAuthMethod = .trust) -> ClientAuthPolicy {
+        var policy = ClientStartupMachineTests.policy(
+            method, users: ["alice": .plain("pw")], allowPlaintext: false)
+        policy.tlsMode = mode
+        return policy
+    }
+
+    static let requiresTLS = ClientStartupMachine.Action.fail(
+        ErrorFields(
+            severity: "FATAL", sqlState: .invalidAuthorizationSpecification,
+            message: "pglens requires TLS (client_tls_sslmode = require)",
+            hint: "Connect with sslmode=require or stronger."))
+
+    @Test(arguments: [ClientTLSMode.allow, .prefer, .require])
+    func sslRequestIsAcceptedWhenTLSIsOffered(mode: ClientTLSMode) {
+        var machine = ClientStartupMachine(policy: Self.policy(mode))
+        #expect(!machine.connectionIsEncrypted)
+        #expect(machine.startupPacketReceived(.sslRequest) == .acceptEncryption)
+        #expect(machine.connectionIsEncrypted)
+        #expect(
+            machine.startupPacketReceived(ClientStartupMachineTests.alice())
+                == .authenticated(ClientStartupMachineTests.client(), prefix: []))
+    }
+
+    @Test func sslRequestIsRefusedWhenTLSIsDisabled() {
+        var machine = ClientStartupMachine(policy: Self.policy(.disable))
+        #expect(machine.startupPacketReceived(.sslRequest, bytesFollow: true) == .refuseEncryption)
+        #expect(!machine.connectionIsEncrypted)
+    }
+
+    @Test(arguments: [ClientTLSMode.allow, .prefer, .require])
+    func gssRequestIsStillRefused(mode: ClientTLSMode) {
+        var machine = ClientStartupMachine(policy: Self.policy(mode))
+        #expect(machine.startupPacketReceived(.gssEncRequest) == .refuseEncryption)
+        #expect(machine.startupPacketReceived(.sslRequest) == .acceptEncryption)
+    }
+
+    @Test func bytesAfterTheSSLRequestDropTheConnection() {
+        var machine = ClientStartupMachine(policy: Self.policy(.prefer))
+        #expect(machine.startupPacketReceived(.sslRequest, bytesFollow: true) == .drop)
+        #expect(!machine.connectionIsEncrypted)
+        if case .fail = machine.startupPacketReceived(ClientStartupMachineTests.alice()) {
+        } else {
+            Issue.record("a dropped connection must not go on")
+        }
+    }
+
+    @Test func secondSSLRequestOverTLSIsAProtocolViolation() {
+        var machine = ClientStartupMachine(policy: Self.policy(.require))
+        #expect(machine.startupPacketReceived(.sslRequest) == .acceptEncryption)
+        #expect(
+            machine.startupPacketReceived(.sslRequest)
+                == .fail(
+                    ErrorFields(
+                        severity: "FATAL", sqlState: .protocolViolation,
+                        message: "SSLRequest on an encrypted connection")))
+    }
+
+    @Test func requireRefusesAPlainStartup() {
+        var machine = ClientStartupMachine(policy: Self.policy(.require))
+        #expect(machine.startupPacketReceived(ClientStartupMachineTests.alice()) == Self.requiresTLS)
+    }
+
+    @Test func requireRefusesAStartupAfterARefusedGSSRequest() {
+        var machine = ClientStartupMachine(policy: Self.policy(.require))
+        #expect(machine.startupPacketReceived(.gssEncRequest) == .refuseEncryption)
+        #expect(machine.startupPacketReceived(ClientStartupMachineTests.alice()) == Self.requiresTLS)
+    }
+
+    @Test(arguments: [ClientTLSMode.allow, .prefer])
+    func allowAndPreferAcceptAPlainStartup(mode: ClientTLSMode) {
+        var machine = ClientStartupMachine(policy: Self.policy(mode))
+        #expect(
+            machine.startupPacketReceived(ClientStartupMachineTests.alice())
+                == .authenticated(ClientStartupMachineTests.client(), prefix: []))
+    }
+
+    @Test func cleartextPasswordIsAllowedOverTLS() {
+        var machine = ClientStartupMachine(policy: Self.policy(.prefer, method: .password))
+        #expect(machine.startupPacketReceived(.sslRequest) == .acceptEncryption)
+        #expect(
+            machine.startupPacketReceived(ClientStartupMachineTests.alice())
+                == .send([.authentication(.cleartextPassword)]))
+    }
+
+    @Test func cleartextPasswordIsRefusedWithoutTLS() {
+        var machine = ClientStartupMachine(policy: Self.policy(.prefer, method: .password))
+        if case .fail(let error) = machine.startupPacketReceived(ClientStartupMachineTests.alice()) {
+            #expect(error.sqlState == .invalidAuthorizationSpecification)
+        } else {
+            Issue.record("cleartext password without TLS must be refused")
+        }
+    }
+}

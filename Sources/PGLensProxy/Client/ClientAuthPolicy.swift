@@ -5,8 +5,11 @@ import PGLensConfig
 struct ClientAuthPolicy: Sendable {
     var method: ClientAuthMethod
     var allowPlaintextPassword: Bool
-    /// Whether the client's connection is encrypted (it never is until TLS lands).
+    /// Whether the client's connection is encrypted (set once TLS is accepted).
     var connectionIsEncrypted: Bool
+    /// Whether TLS is offered to the client (SSLRequest answered 'S') and whether it is required.
+    /// `.disable` when no client TLS context is configured.
+    var tlsMode: ClientTLSMode = .disable
     /// The secret of a configured user; nil for an unknown user.
     var secret: @Sendable (String) -> UserSecret?
     /// The SCRAM credential for a user whose secret is a plain password (derived once and kept).

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import PGLensConfig
+import PGLensTLS
 import PGWire
 
 /// One client connection: its startup and login, then its session, forwarded to a pooled server
@@ -166,7 +167,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                     sendErrorAndClose(refusal)
                     return
                 }
-                perform(machine.startupPacketReceived(packet))
+                perform(machine.startupPacketReceived(packet, bytesFollow: input.readableBytes > 0))
             }
         } catch let error as PGProtocolError {
             return sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
@@ -226,6 +227,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             var buffer = context.channel.allocator.buffer(capacity: 1)
             buffer.writeInteger(UInt8(ascii: "N"))
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .acceptEncryption:
+            acceptEncryption(context: context)
+        case .drop:
+            close()
         case .send(let messages):
             state = .authenticating
             write(messages, flush: true)
@@ -239,6 +244,28 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         case .authenticated(let client, let prefix):
             write(prefix, flush: false)
             authenticated(client)
+        }
+    }
+
+    /// Answers 'S' in plain text, then puts a server-role `TLSHandler` in front of this handler: the
+    /// client's next bytes are its handshake, and the startup continues on the decrypted stream.
+    private func acceptEncryption(context: ChannelHandlerContext) {
+        guard let tls = shared.clientTLS else { return close() }
+        let handler: TLSHandler
+        do {
+            handler = try TLSHandler(context: tls)
+        } catch {
+            logger.warning("cannot start TLS with a client", metadata: ["error": "\(error)"])
+            return close()
+        }
+        var buffer = context.channel.allocator.buffer(capacity: 1)
+        buffer.writeInteger(UInt8(ascii: "S"))
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        do {
+            try context.pipeline.syncOperations.addHandler(handler, position: .before(self))
+        } catch {
+            logger.debug("cannot add the TLS handler", metadata: ["error": "\(error)"])
+            close()
         }
     }
 

@@ -13,6 +13,11 @@ struct ClientStartupMachine {
     enum Action: Equatable {
         /// Send the one-byte answer to SSLRequest or GSSENCRequest ('N': not supported).
         case refuseEncryption
+        /// Answer SSLRequest with 'S', then put TLS (server role) under the session: what follows is
+        /// read from and written to the decrypted stream.
+        case acceptEncryption
+        /// Close the connection without an answer.
+        case drop
         /// Send these messages, then wait for the client's answer.
         case send([BackendMessage])
         /// The client is authenticated; send `prefix` (a NegotiateProtocolVersion) before anything else.
@@ -52,20 +57,38 @@ struct ClientStartupMachine {
     static let protocolVersion30: Int32 = 3 << 16
 
     private var state: State = .awaitingStartup
-    private let policy: ClientAuthPolicy
+    private var policy: ClientAuthPolicy
 
     init(policy: ClientAuthPolicy) {
         self.policy = policy
     }
 
-    /// A packet of the startup phase arrived.
-    mutating func startupPacketReceived(_ packet: StartupPacket) -> Action {
+    /// Whether the connection was encrypted with TLS.
+    var connectionIsEncrypted: Bool { policy.connectionIsEncrypted }
+
+    /// A packet of the startup phase arrived. `bytesFollow`: more bytes came after it in the same
+    /// read (before any answer was sent).
+    mutating func startupPacketReceived(_ packet: StartupPacket, bytesFollow: Bool = false) -> Action {
         guard case .awaitingStartup = state else {
             state = .done
             return .fail(Self.protocolViolation("unexpected startup packet"))
         }
         switch packet {
-        case .sslRequest, .gssEncRequest:
+        case .sslRequest:
+            guard policy.tlsMode.offersTLS else { return .refuseEncryption }
+            if policy.connectionIsEncrypted {
+                state = .done
+                return .fail(Self.protocolViolation("SSLRequest on an encrypted connection"))
+            }
+            if bytesFollow {
+                // CVE-2021-23214: bytes sent before the handshake were not encrypted and may have
+                // been injected by a man in the middle; they must never be read as if they were.
+                state = .done
+                return .drop
+            }
+            policy.connectionIsEncrypted = true
+            return .acceptEncryption
+        case .gssEncRequest:
             return .refuseEncryption
         case .cancel(let key):
             state = .done
@@ -131,6 +154,14 @@ struct ClientStartupMachine {
     // MARK: Internals
 
     private mutating func startupReceived(_ startup: StartupMessage) -> Action {
+        if policy.tlsMode == .require, !policy.connectionIsEncrypted {
+            state = .done
+            return .fail(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .invalidAuthorizationSpecification,
+                    message: "pglens requires TLS (client_tls_sslmode = require)",
+                    hint: "Connect with sslmode=require or stronger."))
+        }
         if let replication = startup.replication, replication.lowercased() != "false", replication != "0",
             replication.lowercased() != "off", replication.lowercased() != "no"
         {

@@ -4,6 +4,7 @@ import NIOCore
 import PGLensAuth
 import PGLensConfig
 import PGLensCrypto
+import PGLensTLS
 import PGWire
 import Synchronization
 
@@ -14,6 +15,8 @@ final class ProxyContext: Sendable {
     let pools: PoolManager
     let cancels = CancelRegistry()
     let logger: Logger
+    /// The server-role TLS context for clients; nil when `client_tls_sslmode = disable`.
+    let clientTLS: TLSContext?
     private let mockSeed = SecureRandom.bytes(32)
     /// Clients connected now.
     let clientCount = Atomic<Int>(0)
@@ -22,8 +25,9 @@ final class ProxyContext: Sendable {
     /// Keys recovered from clients' SCRAM exchanges, per user, for users configured with a verifier.
     private let recoveredCredentials = NIOLockedValueBox([String: ServerCredential]())
 
-    init(configuration: Configuration, loops: [any EventLoop], logger: Logger) {
+    init(configuration: Configuration, loops: [any EventLoop], logger: Logger, clientTLS: TLSContext? = nil) {
         self.configuration = configuration
+        self.clientTLS = clientTLS
         self.loops = loops
         self.logger = logger
         let connector = ServerConnector(logger: logger)
@@ -41,6 +45,7 @@ final class ProxyContext: Sendable {
             method: configuration.authType,
             allowPlaintextPassword: configuration.authAllowPlaintext,
             connectionIsEncrypted: false,
+            tlsMode: clientTLS == nil ? .disable : configuration.clientTLSSSLMode,
             secret: { user in configuration.users[user]?.secret },
             mockSeed: mockSeed,
             scramCredential: { user, password in

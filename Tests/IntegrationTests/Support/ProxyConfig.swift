@@ -20,6 +20,8 @@ struct ProxyConfig: Sendable {
     var databases = ["app"]
     /// User name → secret as written in the config (plain password, SCRAM verifier or md5 hash).
     var users: [String: String] = ["app": PostgresCluster.appPassword]
+    /// `client_tls_*` keys (without the prefix, e.g. `sslmode`, `cert_file`); written only when set.
+    var clientTLS: [String: String] = [:]
 
     func toml(listenPort: Int, serverPort: Int) -> String {
         var lines = [
@@ -32,6 +34,9 @@ struct ProxyConfig: Sendable {
             "auth_type = \(quoted(authType))",
             "auth_allow_plaintext = \(authAllowPlaintext)",
         ]
+        for (key, value) in clientTLS.sorted(by: { $0.key < $1.key }) {
+            lines.append("client_tls_\(key) = \(quoted(value))")
+        }
         for name in databases.sorted() {
             lines += [
                 "", "[databases.\(name)]", "host = \"127.0.0.1\"", "port = \(serverPort)", "dbname = \(quoted(name))",
