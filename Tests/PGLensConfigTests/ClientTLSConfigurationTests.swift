@@ -3,26 +3,14 @@ import Testing
 
 /// The `client_tls_*` keys: parsing, environment overrides and validation.
 @Suite struct ClientTLSConfigurationTests {
-    static let minimal = """
-        [databases.app]
-        [users.app]
-        password = "pw"
-        """
+    static let minimal = ConfigurationLoaderTests.minimal
 
     static func parse(_ toml: String, environment: [String: String] = [:]) throws -> Configuration {
-        try ConfigurationLoader.parse(toml: toml, environment: environment, source: "test.toml")
+        try ConfigurationLoaderTests.parse(toml, environment: environment)
     }
 
     static func problems(_ toml: String, environment: [String: String] = [:]) -> [ConfigurationProblem] {
-        do {
-            _ = try parse(toml, environment: environment)
-            return []
-        } catch let error as ConfigurationError {
-            return error.problems
-        } catch {
-            Issue.record("unexpected error type \(type(of: error))")
-            return []
-        }
+        ConfigurationLoaderTests.problems(toml, environment: environment)
     }
 
     @Test func defaultsDisableTLS() throws {
