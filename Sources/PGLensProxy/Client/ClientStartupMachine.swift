@@ -155,29 +155,18 @@ struct ClientStartupMachine {
 
     private mutating func startupReceived(_ startup: StartupMessage) -> Action {
         if policy.tlsMode == .require, !policy.connectionIsEncrypted {
-            state = .done
-            return .fail(
-                ErrorFields(
-                    severity: "FATAL", sqlState: .invalidAuthorizationSpecification,
-                    message: "pglens requires TLS (client_tls_sslmode = require)",
-                    hint: "Connect with sslmode=require or stronger."))
+            return refuse(
+                .invalidAuthorizationSpecification, message: "pglens requires TLS (client_tls_sslmode = require)",
+                hint: "Connect with sslmode=require or stronger.")
         }
-        if let replication = startup.replication, replication.lowercased() != "false", replication != "0",
-            replication.lowercased() != "off", replication.lowercased() != "no"
-        {
-            state = .done
-            return .fail(
-                ErrorFields(
-                    severity: "FATAL", sqlState: .featureNotSupported,
-                    message: "pglens does not proxy replication connections",
-                    hint: "Connect replication clients to the PostgreSQL server directly."))
+        if let replication = startup.replication, !["false", "0", "off", "no"].contains(replication.lowercased()) {
+            return refuse(
+                .featureNotSupported, message: "pglens does not proxy replication connections",
+                hint: "Connect replication clients to the PostgreSQL server directly.")
         }
         guard let user = startup.user, !user.isEmpty else {
-            state = .done
-            return .fail(
-                ErrorFields(
-                    severity: "FATAL", sqlState: .invalidAuthorizationSpecification,
-                    message: "no PostgreSQL user name specified in startup packet"))
+            return refuse(
+                .invalidAuthorizationSpecification, message: "no PostgreSQL user name specified in startup packet")
         }
         var negotiation: [BackendMessage] = []
         let unrecognized = startup.protocolOptions.map(\.name)
@@ -194,12 +183,10 @@ struct ClientStartupMachine {
             return authenticated(pending, recovered: nil)
         case (.password, _):
             guard policy.allowPlaintextPassword || policy.connectionIsEncrypted else {
-                state = .done
-                return .fail(
-                    ErrorFields(
-                        severity: "FATAL", sqlState: .invalidAuthorizationSpecification,
-                        message: "pglens refuses cleartext password authentication on an unencrypted connection",
-                        hint: "Use auth_type = scram-sha-256, or set auth_allow_plaintext = true."))
+                return refuse(
+                    .invalidAuthorizationSpecification,
+                    message: "pglens refuses cleartext password authentication on an unencrypted connection",
+                    hint: "Use auth_type = scram-sha-256, or set auth_allow_plaintext = true.")
             }
             state = .awaitingPassword(pending.negotiationSent, expected: .cleartext(secret))
             return .send(negotiation + [.authentication(.cleartextPassword)])
@@ -222,11 +209,7 @@ struct ClientStartupMachine {
                 exchange = SCRAMServerExchange(credential: credential)
             case .scramVerifier(let verifier):
                 guard let parsed = try? SCRAMCredential(verifier: verifier) else {
-                    state = .done
-                    return .fail(
-                        ErrorFields(
-                            severity: "FATAL", sqlState: .invalidPassword,
-                            message: "password authentication failed for user \"\(user)\""))
+                    return refuse(.invalidPassword, message: "password authentication failed for user \"\(user)\"")
                 }
                 credential = parsed
                 exchange = SCRAMServerExchange(credential: credential)
@@ -339,6 +322,12 @@ struct ClientStartupMachine {
     private static func cString(_ body: ByteBuffer) -> String? {
         var body = body
         return body.readCString()
+    }
+
+    /// Ends the startup with a FATAL error.
+    private mutating func refuse(_ sqlState: SQLState, message: String, hint: String? = nil) -> Action {
+        state = .done
+        return .fail(ErrorFields(severity: "FATAL", sqlState: sqlState, message: message, hint: hint))
     }
 
     private static func protocolViolation(_ message: String) -> ErrorFields {

@@ -11,25 +11,7 @@ import uuid
 
 import asyncpg
 
-
-def canon(value):
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return {"bytes": bytes(value).hex()}
-    if isinstance(value, decimal.Decimal):
-        return {"numeric": str(value)}
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        return {"time": value.isoformat()}
-    if isinstance(value, datetime.timedelta):
-        return {"interval": str(value)}
-    if isinstance(value, uuid.UUID):
-        return {"uuid": str(value)}
-    if isinstance(value, asyncpg.Record):
-        return [canon(v) for v in value.values()]
-    if isinstance(value, (list, tuple)):
-        return [canon(v) for v in value]
-    if isinstance(value, dict):
-        return {k: canon(v) for k, v in sorted(value.items())}
-    return value
+from canonical import canon
 
 
 def parse_dsn(dsn):

@@ -14,23 +14,7 @@ import uuid
 import psycopg
 from psycopg.types.json import Jsonb
 
-
-def canon(value):
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return {"bytes": bytes(value).hex()}
-    if isinstance(value, decimal.Decimal):
-        return {"numeric": str(value)}
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        return {"time": value.isoformat()}
-    if isinstance(value, datetime.timedelta):
-        return {"interval": str(value)}
-    if isinstance(value, uuid.UUID):
-        return {"uuid": str(value)}
-    if isinstance(value, (list, tuple)):
-        return [canon(v) for v in value]
-    if isinstance(value, dict):
-        return {k: canon(v) for k, v in sorted(value.items())}
-    return value
+from canonical import canon
 
 
 TZ = datetime.timezone(datetime.timedelta(hours=2))
