@@ -3,7 +3,8 @@
 Usage: python3 txn_pool_load.py DRIVER DSN CLIENTS ROUNDS
 DRIVER: psycopg (default prepare_threshold: statements become named prepared statements after 5
 uses), psycopg-unnamed (prepare_threshold=None: unnamed statements only, as JDBC-style drivers
-send), psycopg-pipeline (pipeline mode), asyncpg (default statement cache).
+send), psycopg-pipeline (pipeline mode), asyncpg (default statement cache), asyncpg-small-cache (a cache of 2: statements
+are closed and prepared again all the time).
 
 The output holds only counts and checksums that do not depend on timing, so a run through pglens
 and a run against PostgreSQL directly must print the same document.
@@ -62,12 +63,12 @@ async def psycopg_client(dsn, client, rounds, mode):
     return checks, errors, total
 
 
-async def asyncpg_client(dsn, client, rounds):
+async def asyncpg_client(dsn, client, rounds, cache_size):
     import asyncpg
 
     checks = errors = 0
     total = 0
-    conn = await asyncpg.connect(dsn)
+    conn = await asyncpg.connect(dsn, statement_cache_size=cache_size)
     try:
         for i in range(rounds):
             for index, (sql, expect) in enumerate(QUERIES):
@@ -90,6 +91,19 @@ async def asyncpg_client(dsn, client, rounds):
     return checks, errors, total
 
 
+def expected_checksum(driver, clients, rounds):
+    """The sum of every right answer, computed here without a server."""
+    total = 0
+    for client in range(clients):
+        for i in range(rounds):
+            for _, expect in QUERIES:
+                value = client * 1000 + i
+                total += expect(value)
+                if driver == "psycopg-pipeline":
+                    total += expect(value + 1)
+    return total
+
+
 def libpq_to_asyncpg(dsn):
     words = dict(part.split("=", 1) for part in dsn.split())
     password = words.get("password", "").strip("'")
@@ -97,9 +111,10 @@ def libpq_to_asyncpg(dsn):
 
 
 async def main(driver, dsn, clients, rounds):
-    if driver == "asyncpg":
+    if driver.startswith("asyncpg"):
         url = libpq_to_asyncpg(dsn)
-        tasks = [asyncpg_client(url, c, rounds) for c in range(clients)]
+        cache_size = 2 if driver == "asyncpg-small-cache" else 100
+        tasks = [asyncpg_client(url, c, rounds, cache_size) for c in range(clients)]
     else:
         tasks = [psycopg_client(dsn, c, rounds, driver) for c in range(clients)]
     results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -115,6 +130,7 @@ async def main(driver, dsn, clients, rounds):
                 "checks": sum(r[0] for r in done),
                 "errors": sum(r[1] for r in done),
                 "checksum": sum(r[2] for r in done),
+                "expected_checksum": expected_checksum(driver, clients, rounds),
             },
             sort_keys=True,
         )

@@ -22,6 +22,8 @@ struct ProxyConfig: Sendable {
     var users: [String: String] = ["app": PostgresCluster.appPassword]
     /// `client_tls_*` keys (without the prefix, e.g. `sslmode`, `cert_file`); written only when set.
     var clientTLS: [String: String] = [:]
+    /// Further top-level `key = value` lines, written as given.
+    var extraLines: [String] = []
 
     func toml(listenPort: Int, serverPort: Int) -> String {
         var lines = [
@@ -34,6 +36,7 @@ struct ProxyConfig: Sendable {
             "auth_type = \(quoted(authType))",
             "auth_allow_plaintext = \(authAllowPlaintext)",
         ]
+        lines += extraLines
         for (key, value) in clientTLS.sorted(by: { $0.key < $1.key }) {
             lines.append("client_tls_\(key) = \(quoted(value))")
         }
