@@ -25,6 +25,9 @@ public struct Configuration: Sendable, Equatable {
     /// Under transaction pooling, the prepared statements each server connection keeps, least recently
     /// used closed first.
     public var maxPreparedStatements: Int = 200
+    /// Under transaction pooling, what to do with statements that leave session state on a server
+    /// connection; a database may set its own.
+    public var sessionStatePolicy: SessionStatePolicy = .pin
     /// Event-loop threads; 0 means one per core.
     public var workers: Int = 0
     public var logLevel: String = "info"
@@ -49,6 +52,11 @@ public struct Configuration: Sendable, Equatable {
     /// The pool size for a database: its own `pool_size`, else `default_pool_size`.
     public func poolSize(for database: DatabaseConfiguration) -> Int {
         database.poolSize ?? defaultPoolSize
+    }
+
+    /// The session-state policy in force for a database: its own, else the instance's.
+    public func sessionStatePolicy(for database: DatabaseConfiguration) -> SessionStatePolicy {
+        database.sessionStatePolicy ?? sessionStatePolicy
     }
 
     /// The pool mode in force for a database and user: the user's, else the database's, else the instance's.
@@ -77,7 +85,8 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
         let middle: String =
             "server_connect_timeout: \(serverConnectTimeout), client_login_timeout: \(clientLoginTimeout), "
             + "auth_type: \(authType.rawValue), auth_allow_plaintext: \(authAllowPlaintext), "
-            + "max_packet_size: \(maxPacketSize), max_prepared_statements: \(maxPreparedStatements), workers: \(workers), log_level: \(logLevel), "
+            + "max_packet_size: \(maxPacketSize), max_prepared_statements: \(maxPreparedStatements), "
+            + "session_state_policy: \(sessionStatePolicy.rawValue), workers: \(workers), log_level: \(logLevel), "
         return head + middle + tls + "databases: [\(databaseList)], users: [\(userList)])"
     }
 
@@ -98,7 +107,8 @@ extension Configuration: CustomReflectable {
                 "serverResetQuery": serverResetQuery, "serverConnectTimeout": serverConnectTimeout,
                 "clientLoginTimeout": clientLoginTimeout, "authType": authType,
                 "authAllowPlaintext": authAllowPlaintext, "maxPacketSize": maxPacketSize,
-                "maxPreparedStatements": maxPreparedStatements, "workers": workers,
+                "maxPreparedStatements": maxPreparedStatements, "sessionStatePolicy": sessionStatePolicy,
+                "workers": workers,
                 "logLevel": logLevel, "clientTLSSSLMode": clientTLSSSLMode, "clientTLSCertFile": clientTLSCertFile,
                 "clientTLSKeyFile": clientTLSKeyFile, "clientTLSCAFile": clientTLSCAFile,
                 "clientTLSProtocols": clientTLSProtocols, "clientTLSCiphers": clientTLSCiphers,

@@ -17,6 +17,7 @@ enum InstanceSetting: String, CaseIterable {
     case authAllowPlaintext = "auth_allow_plaintext"
     case maxPacketSize = "max_packet_size"
     case maxPreparedStatements = "max_prepared_statements"
+    case sessionStatePolicy = "session_state_policy"
     case workers
     case logLevel = "log_level"
     case clientTLSSSLMode = "client_tls_sslmode"
@@ -46,6 +47,7 @@ enum InstanceSetting: String, CaseIterable {
         case .authAllowPlaintext: configuration.authAllowPlaintext = try value.boolean()
         case .maxPacketSize: configuration.maxPacketSize = try value.integer()
         case .maxPreparedStatements: configuration.maxPreparedStatements = try value.integer()
+        case .sessionStatePolicy: configuration.sessionStatePolicy = try value.sessionStatePolicy()
         case .workers: configuration.workers = try value.integer()
         case .logLevel: configuration.logLevel = try value.choice(Configuration.logLevels)
         case .clientTLSSSLMode:
