@@ -17,6 +17,14 @@ public struct Configuration: Sendable, Equatable {
     public var serverConnectTimeout: Double = 15
     /// How long a client may take to log in before it is disconnected.
     public var clientLoginTimeout: Double = 60
+    /// A logged-in client that sends nothing for this long is disconnected; 0 never.
+    public var clientIdleTimeout: Double = 0
+    /// A client that stays inside a transaction block without sending anything for this long is
+    /// disconnected (its transaction rolled back); 0 never.
+    public var idleTransactionTimeout: Double = 0
+    /// A request the server has not answered after this long is cancelled on the server, and the client
+    /// gets an error; 0 never.
+    public var queryTimeout: Double = 0
     public var authType: ClientAuthMethod = .scramSHA256
     /// Allow `auth_type = password` over a connection that is not encrypted.
     public var authAllowPlaintext: Bool = false
@@ -84,6 +92,8 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
             + "server_reset_query: \(serverResetQuery.debugDescription), "
         let middle: String =
             "server_connect_timeout: \(serverConnectTimeout), client_login_timeout: \(clientLoginTimeout), "
+            + "client_idle_timeout: \(clientIdleTimeout), idle_transaction_timeout: \(idleTransactionTimeout), "
+            + "query_timeout: \(queryTimeout), "
             + "auth_type: \(authType.rawValue), auth_allow_plaintext: \(authAllowPlaintext), "
             + "max_packet_size: \(maxPacketSize), max_prepared_statements: \(maxPreparedStatements), "
             + "session_state_policy: \(sessionStatePolicy.rawValue), workers: \(workers), log_level: \(logLevel), "
@@ -105,7 +115,8 @@ extension Configuration: CustomReflectable {
                 "maxClientConn": maxClientConn, "defaultPoolSize": defaultPoolSize,
                 "maxDBConnections": maxDBConnections, "queryWaitTimeout": queryWaitTimeout,
                 "serverResetQuery": serverResetQuery, "serverConnectTimeout": serverConnectTimeout,
-                "clientLoginTimeout": clientLoginTimeout, "authType": authType,
+                "clientLoginTimeout": clientLoginTimeout, "clientIdleTimeout": clientIdleTimeout,
+                "idleTransactionTimeout": idleTransactionTimeout, "queryTimeout": queryTimeout, "authType": authType,
                 "authAllowPlaintext": authAllowPlaintext, "maxPacketSize": maxPacketSize,
                 "maxPreparedStatements": maxPreparedStatements, "sessionStatePolicy": sessionStatePolicy,
                 "workers": workers,

@@ -38,6 +38,10 @@ public struct SQLState: Sendable, Hashable, CustomStringConvertible {
     public static let queryCanceled = SQLState("57014")
     /// `57P01` admin_shutdown.
     public static let adminShutdown = SQLState("57P01")
+    /// `57P05` idle_session_timeout.
+    public static let idleSessionTimeout = SQLState("57P05")
+    /// `25P03` idle_in_transaction_session_timeout.
+    public static let idleInTransactionSessionTimeout = SQLState("25P03")
     /// `57P03` cannot_connect_now.
     public static let cannotConnectNow = SQLState("57P03")
     /// `XX000` internal_error.

@@ -81,4 +81,27 @@ struct TransactionPoolingTests {
             #expect(proxyResult.stdout == directResult.stdout)
         }
     }
+
+    @Test(
+        "query_timeout cancels a long query, idle_transaction_timeout and client_idle_timeout disconnect",
+        arguments: ["session", "transaction"])
+    func timeouts(mode: String) async throws {
+        let cluster = try await PostgresCluster.shared()
+        var config = Self.config(
+            poolSize: 2,
+            extra: ["query_timeout = 1", "idle_transaction_timeout = 1.5", "client_idle_timeout = 3"])
+        config.poolMode = mode
+        try await ProxyUnderTest.with(config) { proxy in
+            let result = try await ClientRunner.python(
+                "txn_pool_cases.py", ["timeouts", proxy.dsn(), Self.adminDSN(cluster)], timeout: 60)
+            let json = try JSONOutput.object(result)
+            #expect(json["long_query"] as? String == "57014", "\(result)")
+            #expect(json["cancelled_within_4s"] as? Bool == true)
+            #expect(json["after_cancel"] as? Int == 2)
+            #expect(json["idle_in_transaction"] as? String == "25P03", "\(result)")
+            #expect(json["rows_after_rollback"] as? Int == 0)
+            #expect(json["idle_1s"] as? String == "no error")
+            #expect(json["idle_4s"] as? String == "57P05", "\(result)")
+        }
+    }
 }

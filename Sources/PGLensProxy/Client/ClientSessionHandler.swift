@@ -10,7 +10,9 @@ import PGWire
 ///
 /// Everything here runs on the client channel's event loop. Decisions about the login are
 /// `ClientStartupMachine`'s; decisions about the pool are `PoolManager`'s.
-final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, @unchecked Sendable {
+final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, SessionSweeper.Session,
+    @unchecked Sendable
+{
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -65,6 +67,12 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         watched: .everyType, maxMessageLength: shared.configuration.maxPacketSize)
     /// The ParameterStatus values the client was told, to send it what changes once it has a server.
     private var announcedParameters: [String: String] = [:]
+    /// For the time limits (kept only when one is on): when the client last sent something, since when
+    /// the server owes an answer, and when pglens cancelled it.
+    private var lastClientMessage = NIODeadline.now()
+    private var requestOutstandingSince: NIODeadline?
+    private var cancelledAt: NIODeadline?
+    private var sweeper: SessionSweeper?
 
     init(shared: ProxyContext, eventLoop: any EventLoop, refusal: ErrorFields?) {
         self.shared = shared
@@ -99,6 +107,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var input = unwrapInboundIn(data)
+        if sweeper != nil { lastClientMessage = .now() }
         switch state {
         case .linked(let server):
             forwardToServer(&input, server: server)
@@ -446,6 +455,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     /// AuthenticationOk, the parameters, the cancel key and the first ReadyForQuery.
     private func sendLoginCompletion() {
+        if !shared.sweepers.isEmpty {
+            sweeper = shared.sweepers[loopIndex]
+            sweeper?.add(self)
+        }
         var messages: [BackendMessage] = [.authentication(.ok)]
         for (name, value) in announcedParameters.sorted(by: { $0.key < $1.key }) {
             messages.append(.parameterStatus(name: name, value: value))
@@ -471,6 +484,9 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private func forwardToServer(_ input: inout ByteBuffer, server: ServerConnection) {
         do {
             let outcome = try traffic.clientBytes(&input, statements: &server.statements) { server.send($0) }
+            if sweeper != nil, requestOutstandingSince == nil, traffic.pending.unansweredRequests > 0 {
+                requestOutstandingSince = .now()
+            }
             if outcome == .terminated {
                 server.flush()
                 close()
@@ -494,7 +510,52 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             shared.pools.discard(server)
             return sendErrorAndClose(Self.serverLost)
         }
-        if outcome.readyForQuery { releaseIfAtRest(server) }
+        guard outcome.readyForQuery else { return }
+        if sweeper != nil {
+            requestOutstandingSince = traffic.pending.unansweredRequests > 0 ? .now() : nil
+            cancelledAt = nil
+        }
+        releaseIfAtRest(server)
+    }
+
+    // MARK: Time limits
+
+    func checkTimeouts(now: NIODeadline) {
+        switch state {
+        case .idle, .linked: break
+        case .startup, .authenticating, .waitingForServer, .preparingServer, .closed: return
+        }
+        let activity = ClientTimeouts.Activity(
+            lastClientMessage: lastClientMessage, requestOutstandingSince: requestOutstandingSince,
+            inTransaction: traffic.transactionStatus != .idle, cancelledAt: cancelledAt)
+        guard let expiry = shared.timeouts.expired(activity, now: now) else { return }
+        switch expiry {
+        case .clientIdle:
+            sendErrorAndClose(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .idleSessionTimeout,
+                    message: "pglens: closing the connection: client_idle_timeout passed with nothing sent"))
+        case .idleTransaction:
+            sendErrorAndClose(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .idleInTransactionSessionTimeout,
+                    message: "pglens: closing the connection: idle_transaction_timeout passed inside a transaction",
+                    detail: "The transaction was rolled back."))
+        case .query:
+            cancelledAt = now
+            guard case .linked(let server) = state, let key = server.backendKey else { return }
+            logger.warning("query_timeout passed: cancelling the request on the server")
+            CancelForwarder().send(CancelTarget(address: server.remoteAddress, key: key), on: eventLoop)
+        case .queryAbandoned:
+            if case .linked(let server) = state {
+                state = .closed
+                shared.pools.discard(server)
+            }
+            sendErrorAndClose(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .queryCanceled,
+                    message: "pglens: query_timeout passed and the server did not answer the cancel"))
+        }
     }
 
     /// Under transaction pooling, gives the server connection back once the transaction is over and the
@@ -539,6 +600,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private func clientLeft() {
         let previous = state
         state = .closed
+        sweeper?.remove(self)
+        sweeper = nil
         if let cancelKey { shared.cancels.remove(cancelKey) }
         switch previous {
         case .waitingForServer(_, let waiter, let timeout):

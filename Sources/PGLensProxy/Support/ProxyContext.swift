@@ -18,6 +18,10 @@ final class ProxyContext: Sendable {
     /// The server-role TLS context for clients; nil when `client_tls_sslmode = disable`.
     let clientTLS: TLSContext?
     private let mockSeed = SecureRandom.bytes(32)
+    /// The time limits on logged-in clients.
+    let timeouts: ClientTimeouts
+    /// Per event loop, the sessions checked against `timeouts`; empty when no limit is on.
+    let sweepers: [SessionSweeper]
     /// Clients connected now.
     let clientCount = Atomic<Int>(0)
     /// SCRAM credentials derived from plain passwords, per user (deriving costs thousands of hashes).
@@ -30,6 +34,12 @@ final class ProxyContext: Sendable {
         self.clientTLS = clientTLS
         self.loops = loops
         self.logger = logger
+        let timeouts = ClientTimeouts(
+            clientIdle: configuration.clientIdleTimeout, idleTransaction: configuration.idleTransactionTimeout,
+            query: configuration.queryTimeout)
+        self.timeouts = timeouts
+        self.sweepers =
+            timeouts.isActive ? loops.map { SessionSweeper(eventLoop: $0, interval: timeouts.checkInterval) } : []
         let connector = ServerConnector(logger: logger)
         let recovered = recoveredCredentials
         self.pools = PoolManager(

@@ -8,6 +8,10 @@ Cases:
   eviction              ten prepared statements used in turn: every answer right, and the server
                         connection never holds more than it may.
   transaction-backend   every statement of a transaction block runs on the same server backend.
+  timeouts              (pglens with query_timeout = 1, idle_transaction_timeout = 1.5,
+                        client_idle_timeout = 3) a long query is cancelled and the session goes on; a
+                        client idle inside BEGIN is disconnected and its transaction rolled back; an idle
+                        client is disconnected.
 """
 import json
 import sys
@@ -88,10 +92,54 @@ def transaction_backend(dsn):
     return out
 
 
+def sqlstate_of_next_query(conn):
+    try:
+        conn.execute("SELECT 1")
+        return "no error"
+    except psycopg.Error as error:
+        return error.sqlstate or type(error).__name__
+
+
+def timeouts(dsn, admin_dsn):
+    out = {}
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        admin.execute("DROP TABLE IF EXISTS txn_timeouts")
+        admin.execute("CREATE TABLE txn_timeouts (v int)")
+        admin.execute("GRANT ALL ON txn_timeouts TO app")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        started = time.monotonic()
+        try:
+            conn.execute("SELECT pg_sleep(10)")
+            out["long_query"] = "no error"
+        except psycopg.Error as error:
+            out["long_query"] = error.sqlstate
+        out["cancelled_within_4s"] = time.monotonic() - started < 4
+        out["after_cancel"] = conn.execute("SELECT 2").fetchone()[0]
+    conn = psycopg.connect(dsn, autocommit=True)
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO txn_timeouts VALUES (1)")
+    time.sleep(2.5)
+    out["idle_in_transaction"] = sqlstate_of_next_query(conn)
+    conn.close()
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        out["rows_after_rollback"] = admin.execute("SELECT count(*)::int FROM txn_timeouts").fetchone()[0]
+        admin.execute("DROP TABLE txn_timeouts")
+    conn = psycopg.connect(dsn, autocommit=True)
+    conn.execute("SELECT 1")
+    time.sleep(1.0)
+    out["idle_1s"] = sqlstate_of_next_query(conn)
+    time.sleep(4.0)
+    out["idle_4s"] = sqlstate_of_next_query(conn)
+    conn.close()
+    return out
+
+
 def main():
     case, dsn = sys.argv[1], sys.argv[2] + " application_name=txn_pool_cases"
     if case == "injected-parse-error":
         result = injected_parse_error(dsn, sys.argv[3])
+    elif case == "timeouts":
+        result = timeouts(dsn, sys.argv[3])
     elif case == "eviction":
         result = eviction(dsn)
     else:
