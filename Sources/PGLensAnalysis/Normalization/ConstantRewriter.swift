@@ -14,7 +14,7 @@ struct ConstantRewriter {
     init(lexed: LexedText, tokens: ArraySlice<SQLToken>) {
         self.lexer = lexed.lexer
         self.tokens = tokens
-        let highest = lexed.significant.lazy.compactMap { lexed.lexer.parameterNumber(of: $0) }.max() ?? 0
+        let highest = tokens.lazy.compactMap { lexed.lexer.parameterNumber(of: $0) }.max() ?? 0
         self.nextPlaceholder = highest + 1
     }
 

@@ -92,8 +92,8 @@ import Testing
         #expect(statements.map(\.text) == ["begin", "update t set a = $1 where id = $2", "select $1", "commit"])
     }
 
-    @Test func normalizeEachNumbersAfterHighestParameterOfWholeText() {
-        let statements = normalizer.normalizeEach("select $1; select 5")
-        #expect(statements.map(\.text) == ["select $1", "select $2"])
+    @Test func normalizeEachNumbersEachStatementOnItsOwn() {
+        let statements = normalizer.normalizeEach("select $1, 2; select 5")
+        #expect(statements.map(\.text) == ["select $1, $2", "select $1"])
     }
 }

@@ -1,0 +1,41 @@
+/// A bounded cache of normalized simple-query texts, so the hot path does not lex the same text twice.
+///
+/// Keyed by a 64-bit hash of the raw text; the raw text is kept and compared on a hit, so a hash collision
+/// costs a re-normalization, never a wrong answer. Least recently used texts are evicted. A value type with
+/// no locks: keep one per event loop (or per consumer).
+public struct NormalizationCache: Sendable {
+    private struct Entry: Sendable {
+        var text: String
+        var statements: [NormalizedStatement]
+    }
+
+    /// The normalizer used on a miss.
+    public let normalizer: StatementNormalizer
+    private var entries: LeastRecentlyUsedDictionary<UInt64, Entry>
+    /// Lookups answered from the cache.
+    public private(set) var hits = 0
+    /// Lookups that had to normalize.
+    public private(set) var misses = 0
+
+    /// Creates a cache holding at most `capacity` texts.
+    public init(capacity: Int = 1024, normalizer: StatementNormalizer = StatementNormalizer()) {
+        self.normalizer = normalizer
+        self.entries = LeastRecentlyUsedDictionary(capacity: capacity)
+    }
+
+    /// The number of texts cached.
+    public var count: Int { entries.count }
+
+    /// The statements of a simple Query text, normalized (see ``StatementNormalizer/normalizeEach(_:)``).
+    public mutating func statements(of text: String) -> [NormalizedStatement] {
+        let key = FNV1a64.hash(text)
+        if let entry = entries.value(forKey: key), entry.text == text {
+            hits += 1
+            return entry.statements
+        }
+        misses += 1
+        let statements = normalizer.normalizeEach(text)
+        entries.set(Entry(text: text, statements: statements), forKey: key)
+        return statements
+    }
+}

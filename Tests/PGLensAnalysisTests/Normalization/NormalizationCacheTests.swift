@@ -1,0 +1,32 @@
+import Testing
+
+@testable import PGLensAnalysis
+
+@Suite struct NormalizationCacheTests {
+    @Test func secondLookupIsAHit() {
+        var cache = NormalizationCache(capacity: 2)
+        let first = cache.statements(of: "select 1; select 'a'")
+        let second = cache.statements(of: "select 1; select 'a'")
+        #expect(first == second)
+        #expect(first.map(\.text) == ["select $1", "select $1"])
+        #expect(cache.hits == 1)
+        #expect(cache.misses == 1)
+    }
+
+    @Test func capacityBoundsEntries() {
+        var cache = NormalizationCache(capacity: 2)
+        _ = cache.statements(of: "select 1")
+        _ = cache.statements(of: "select 2")
+        _ = cache.statements(of: "select 3")
+        #expect(cache.count == 2)
+        _ = cache.statements(of: "select 1")
+        #expect(cache.misses == 4)
+        _ = cache.statements(of: "select 3")
+        #expect(cache.hits == 1)
+    }
+
+    @Test func usesTheConfiguredNormalizer() {
+        var cache = NormalizationCache(capacity: 4, normalizer: StatementNormalizer(standardConformingStrings: false))
+        #expect(cache.statements(of: "select 'a\\' b'").map(\.text) == ["select $1"])
+    }
+}
