@@ -5,9 +5,4 @@ public struct SessionStateUse: Sendable, Equatable {
     /// The statement's text, as written (without the separating `;`).
     public var statement: Substring
 
-    /// Creates a session-state use.
-    public init(kind: SessionStateKind, statement: Substring) {
-        self.kind = kind
-        self.statement = statement
-    }
 }
