@@ -29,6 +29,11 @@ struct LeastRecentlyUsedDictionary<Key: Hashable, Value> {
         return slots[slot].value
     }
 
+    /// The value for `key`, leaving recency unchanged.
+    func peekValue(forKey key: Key) -> Value? {
+        index[key].map { slots[$0].value }
+    }
+
     /// Updates the value for `key` in place (creating it with `make` if absent), marking it most recently used.
     /// Returns the entry evicted to make room, if any.
     @discardableResult
@@ -59,15 +64,20 @@ struct LeastRecentlyUsedDictionary<Key: Hashable, Value> {
         oldest = nil
     }
 
+    /// Calls `body` with every entry, most recently used first, without changing recency.
+    func forEach(_ body: (Key, Value) -> Void) {
+        var cursor = newest
+        while let slot = cursor {
+            body(slots[slot].key, slots[slot].value)
+            cursor = slots[slot].older
+        }
+    }
+
     /// All values, most recently used first.
     var valuesByRecency: [Value] {
         var result: [Value] = []
         result.reserveCapacity(count)
-        var cursor = newest
-        while let slot = cursor {
-            result.append(slots[slot].value)
-            cursor = slots[slot].older
-        }
+        forEach { _, value in result.append(value) }
         return result
     }
 

@@ -4,5 +4,4 @@ public struct SessionStateUse: Sendable, Equatable {
     public var kind: SessionStateKind
     /// The statement's text, as written (without the separating `;`).
     public var statement: Substring
-
 }
