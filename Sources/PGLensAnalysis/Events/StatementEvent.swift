@@ -1,3 +1,5 @@
+import Foundation
+
 /// One statement a client ran through the proxy, as measured there: the unit every analysis consumes.
 ///
 /// Events of one client connection carry increasing ``sequence`` numbers and are produced in execution order,
@@ -20,8 +22,12 @@ public struct StatementEvent: Sendable {
     public var statement: NormalizedStatement
     /// Bind parameter values as text (nil for SQL NULL or binary values), only when parameter capture is on.
     public var parameters: [String?]?
-    /// When the statement started at the proxy (the Query or Execute was forwarded).
-    public var startedAt: StatementTimestamp
+    /// When the statement started at the proxy (the Query or Execute was forwarded), as a monotonic clock
+    /// reading in nanoseconds (for example NIO's `NIODeadline.now().uptimeNanoseconds`): for durations and
+    /// ordering; only differences between readings mean anything.
+    public var startMonotonicNanoseconds: UInt64
+    /// The same instant on the wall clock, for reports.
+    public var startedAt: Date
     /// From start to the statement's completion at the proxy, in nanoseconds.
     public var durationNanoseconds: UInt64
     /// Rows returned or affected (``CommandTag/rows``).
@@ -39,7 +45,7 @@ public struct StatementEvent: Sendable {
     public init(
         clientConnectionID: UInt64, sequence: UInt64, clientAddress: String, database: String, user: String,
         applicationName: String, statement: NormalizedStatement, parameters: [String?]? = nil,
-        startedAt: StatementTimestamp, durationNanoseconds: UInt64, rows: UInt64, bytesReturned: UInt64 = 0,
+        startMonotonicNanoseconds: UInt64, startedAt: Date, durationNanoseconds: UInt64, rows: UInt64, bytesReturned: UInt64 = 0,
         sqlState: String? = nil, serverWaitNanoseconds: UInt64 = 0, inExplicitTransaction: Bool = false
     ) {
         self.clientConnectionID = clientConnectionID
@@ -50,6 +56,7 @@ public struct StatementEvent: Sendable {
         self.applicationName = applicationName
         self.statement = statement
         self.parameters = parameters
+        self.startMonotonicNanoseconds = startMonotonicNanoseconds
         self.startedAt = startedAt
         self.durationNanoseconds = durationNanoseconds
         self.rows = rows
@@ -63,5 +70,5 @@ public struct StatementEvent: Sendable {
     public var isError: Bool { sqlState != nil }
 
     /// The monotonic clock reading at the statement's completion.
-    public var endedAtMonotonicNanoseconds: UInt64 { startedAt.monotonicNanoseconds &+ durationNanoseconds }
+    public var endedAtMonotonicNanoseconds: UInt64 { startMonotonicNanoseconds &+ durationNanoseconds }
 }

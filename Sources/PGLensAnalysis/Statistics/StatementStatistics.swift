@@ -32,7 +32,7 @@ public struct StatementStatistics: Sendable {
 
     /// Adds one execution.
     public mutating func record(_ event: StatementEvent) {
-        let seen = event.startedAt.wallClock
+        let seen = event.startedAt
         let evicted = aggregates.update(
             StatementKey(event),
             creating: { Aggregate(query: event.statement.text, firstSeen: seen, lastSeen: seen) },
