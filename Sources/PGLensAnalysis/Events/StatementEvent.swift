@@ -45,7 +45,8 @@ public struct StatementEvent: Sendable {
     public init(
         clientConnectionID: UInt64, sequence: UInt64, clientAddress: String, database: String, user: String,
         applicationName: String, statement: NormalizedStatement, parameters: [String?]? = nil,
-        startMonotonicNanoseconds: UInt64, startedAt: Date, durationNanoseconds: UInt64, rows: UInt64, bytesReturned: UInt64 = 0,
+        startMonotonicNanoseconds: UInt64, startedAt: Date, durationNanoseconds: UInt64, rows: UInt64,
+        bytesReturned: UInt64 = 0,
         sqlState: String? = nil, serverWaitNanoseconds: UInt64 = 0, inExplicitTransaction: Bool = false
     ) {
         self.clientConnectionID = clientConnectionID
