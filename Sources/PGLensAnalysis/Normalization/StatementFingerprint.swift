@@ -29,3 +29,21 @@ public struct StatementFingerprint: Hashable, Sendable, Comparable, CustomString
         lhs.value < rhs.value
     }
 }
+
+extension StatementFingerprint: Codable {
+    /// Decodes a fingerprint from its 16-hex-digit string.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let hex = try container.decode(String.self)
+        guard let fingerprint = StatementFingerprint(hex: hex) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not 16 hex digits: \(hex)")
+        }
+        self = fingerprint
+    }
+
+    /// Encodes the fingerprint as its 16-hex-digit string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hex)
+    }
+}

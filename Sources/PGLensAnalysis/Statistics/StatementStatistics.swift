@@ -81,19 +81,19 @@ public struct StatementStatistics: Sendable {
         -> Bool
     {
         if lhs[keyPath: time] != rhs[keyPath: time] { return lhs[keyPath: time] > rhs[keyPath: time] }
-        return lhs.key.fingerprint != rhs.key.fingerprint
-            ? lhs.key.fingerprint < rhs.key.fingerprint
-            : (lhs.key.database, lhs.key.user, lhs.key.applicationName)
-                < (rhs.key.database, rhs.key.user, rhs.key.applicationName)
+        return lhs.fingerprint != rhs.fingerprint
+            ? lhs.fingerprint < rhs.fingerprint
+            : (lhs.database, lhs.user, lhs.applicationName) < (rhs.database, rhs.user, rhs.applicationName)
     }
 
     private static func summary(_ key: StatementKey, _ aggregate: Aggregate) -> StatementSummary {
         let latency = aggregate.latency
         return StatementSummary(
-            key: key, query: aggregate.query, calls: latency.count, rows: aggregate.rows, errors: aggregate.errors,
-            totalMilliseconds: latency.totalMilliseconds, meanMilliseconds: latency.meanMilliseconds,
-            minMilliseconds: latency.minimumMilliseconds, maxMilliseconds: latency.maximumMilliseconds,
-            p50Milliseconds: latency.milliseconds(atPercentile: 50),
+            fingerprint: key.fingerprint, query: aggregate.query, database: key.database, user: key.user,
+            applicationName: key.applicationName, calls: latency.count, rows: aggregate.rows,
+            errors: aggregate.errors, totalMilliseconds: latency.totalMilliseconds,
+            meanMilliseconds: latency.meanMilliseconds, minMilliseconds: latency.minimumMilliseconds,
+            maxMilliseconds: latency.maximumMilliseconds, p50Milliseconds: latency.milliseconds(atPercentile: 50),
             p95Milliseconds: latency.milliseconds(atPercentile: 95),
             p99Milliseconds: latency.milliseconds(atPercentile: 99), firstSeen: aggregate.firstSeen,
             lastSeen: aggregate.lastSeen)

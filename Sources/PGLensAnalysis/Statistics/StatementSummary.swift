@@ -1,11 +1,18 @@
 import Foundation
 
-/// A read-only summary of one statement's statistics; times in milliseconds.
-public struct StatementSummary: Sendable, Equatable {
-    /// Which statement, database, user and application.
-    public var key: StatementKey
+/// A read-only summary of one statement's statistics, times in milliseconds; it is also an entry of the
+/// report's `statements` array (snake_case keys, fingerprint as 16 hex digits, RFC 3339 timestamps).
+public struct StatementSummary: Sendable, Equatable, Codable {
+    /// The normalized statement's fingerprint.
+    public var fingerprint: StatementFingerprint
     /// Normalized text (as first seen).
     public var query: String
+    /// Database.
+    public var database: String
+    /// User.
+    public var user: String
+    /// `application_name`.
+    public var applicationName: String
     /// Executions seen.
     public var calls: UInt64
     /// Rows returned or affected, summed.
@@ -30,4 +37,23 @@ public struct StatementSummary: Sendable, Equatable {
     public var firstSeen: Date
     /// Start of the last execution seen.
     public var lastSeen: Date
+
+    enum CodingKeys: String, CodingKey {
+        case fingerprint, query, database, user, calls, rows, errors
+        case applicationName = "application_name"
+        case totalMilliseconds = "total_ms"
+        case meanMilliseconds = "mean_ms"
+        case minMilliseconds = "min_ms"
+        case maxMilliseconds = "max_ms"
+        case p50Milliseconds = "p50_ms"
+        case p95Milliseconds = "p95_ms"
+        case p99Milliseconds = "p99_ms"
+        case firstSeen = "first_seen"
+        case lastSeen = "last_seen"
+    }
+
+    /// Which statement, database, user and application.
+    public var key: StatementKey {
+        StatementKey(fingerprint: fingerprint, database: database, user: user, applicationName: applicationName)
+    }
 }
