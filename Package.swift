@@ -81,7 +81,8 @@ let package = Package(
         .target(
             name: "PGLensAnalysis",
             dependencies: [
-                .product(name: "Histogram", package: "hdrhistogram-swift")
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .executableTarget(

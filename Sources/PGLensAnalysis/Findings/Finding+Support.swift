@@ -5,10 +5,11 @@ extension Finding {
     /// A stable id for a finding of `kind` about one statement in one database and application: the same
     /// inputs give the same id in every process.
     static func stableID(
-        kind: FindingKind, fingerprint: StatementFingerprint, database: String, applicationName: String
+        kind: FindingKind, fingerprint: StatementFingerprint, database: String, applicationName: String,
+        qualifier: String = ""
     ) -> String {
         var hasher = FNV1a64()
-        for part in [kind.rawValue, fingerprint.hex, database, applicationName] {
+        for part in [kind.rawValue, fingerprint.hex, database, applicationName, qualifier] {
             hasher.combine(part.utf8)
             hasher.combine(0)
         }
@@ -21,7 +22,8 @@ extension Finding {
         .array(parameters.map { value in value.map { .string(truncated($0)) } ?? .null })
     }
 
-    private static func truncated(_ value: String) -> String {
+    /// `value` cut to ``parameterValueLimit`` bytes on a UTF-8 character boundary.
+    static func truncated(_ value: String) -> String {
         let utf8 = value.utf8
         guard utf8.count > parameterValueLimit else { return value }
         var end = utf8.index(utf8.startIndex, offsetBy: parameterValueLimit)
