@@ -4,9 +4,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     case null
     /// `true` or `false`.
     case bool(Bool)
-    /// An integer.
-    case integer(Int)
-    /// A floating-point number.
+    /// A number (integers included: JSON does not tell them apart).
     case number(Double)
     /// A string.
     case string(String)
@@ -22,8 +20,6 @@ public enum JSONValue: Sendable, Equatable, Codable {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
-            self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
@@ -41,7 +37,6 @@ public enum JSONValue: Sendable, Equatable, Codable {
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
-        case .integer(let value): try container.encode(value)
         case .number(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
