@@ -4,7 +4,7 @@
 /// a `(` directly follows a function or table name but is spaced after keywords such as `in` or `values`.
 struct NormalizedTextWriter {
     private enum Spacing {
-        case word, keyword, opening, closing, comma, dot, cast, semicolon, other
+        case word, opening, closing, comma, dot, cast, semicolon, other
     }
 
     /// Keywords after which `(` is written with a space (other words are taken as function or table names).
@@ -19,6 +19,8 @@ struct NormalizedTextWriter {
     private var output: [UInt8] = []
     private var hasher = FNV1a64()
     private var previous: Spacing?
+    /// Where the previous token starts in `output` when it is an unquoted identifier.
+    private var previousIdentifierStart: Int?
 
     init(lexer: SQLLexer) {
         self.lexer = lexer
@@ -45,9 +47,8 @@ struct NormalizedTextWriter {
         hasher.combine(tag(of: token.kind))
         hasher.combine(output[start...])
         hasher.combine(0)
-        previous =
-            spacing == .word && Self.spacedKeywords.contains(String(decoding: output[start...], as: UTF8.self))
-            ? .keyword : spacing
+        previous = spacing
+        previousIdentifierStart = token.kind == .identifier ? start : nil
     }
 
     /// Writes the placeholder `$number`; only its presence, not its number, enters the fingerprint.
@@ -58,18 +59,25 @@ struct NormalizedTextWriter {
         hasher.combine(UInt8(ascii: "$"))
         hasher.combine(0)
         previous = .word
+        previousIdentifierStart = nil
     }
 
     private func needsSpace(before next: Spacing) -> Bool {
         switch previous {
         case nil, .opening, .dot, .cast: return false
-        case .word, .keyword, .closing, .comma, .semicolon, .other:
+        case .word, .closing, .comma, .semicolon, .other:
             switch next {
             case .closing, .comma, .dot, .cast, .semicolon: return false
-            case .opening: return previous == .keyword || previous == .comma || previous == .other
-            case .word, .keyword, .other: return true
+            case .opening: return previous == .comma || previous == .other || previousIsSpacedKeyword
+            case .word, .other: return true
             }
         }
+    }
+
+    /// Looked up only before a `(`, so ordinary words cost no keyword lookup.
+    private var previousIsSpacedKeyword: Bool {
+        guard let start = previousIdentifierStart else { return false }
+        return Self.spacedKeywords.contains(String(decoding: output[start...], as: UTF8.self))
     }
 
     private func spacing(of token: SQLToken) -> Spacing {

@@ -75,8 +75,9 @@ public final class AnalysisPipeline: Sendable {
         let builder = ReportBuilder(
             instanceID: configuration.instanceID, version: configuration.version,
             captureParameters: configuration.captureParameters)
-        let counters = queue.counters
         let snapshot = state.withLockedValue { $0 }
+        // Read after the snapshot, so every event in it is counted as received.
+        let counters = queue.counters
         return builder.build(
             statistics: snapshot.statistics, slowLog: snapshot.slowLog, findings: snapshot.findings,
             counters: counters, windowStartedAt: snapshot.windowStartedAt, generatedAt: generatedAt)

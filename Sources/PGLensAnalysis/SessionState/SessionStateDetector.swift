@@ -36,9 +36,11 @@ public struct SessionStateDetector: Sendable {
     }
 }
 
-/// A one-pass byte scan that proves a text harmless without lexing it.
+/// A one-pass byte scan that proves a text harmless without lexing it: one statement (nothing but white
+/// space after a `;`), starting with a DML or transaction-control keyword, never mentioning `advisory` or
+/// `set_config`.
 private struct QuickScan {
-    private static let harmlessFirstWords: Set<String> = [
+    private static let harmlessFirstWords: [StaticString] = [
         "select", "insert", "update", "delete", "with", "values", "table", "merge", "copy", "fetch", "move", "close",
         "explain", "begin", "commit", "rollback", "end", "savepoint", "release", "show",
     ]
@@ -46,30 +48,43 @@ private struct QuickScan {
     let cannotLeaveSessionState: Bool
 
     init(_ text: String) {
-        var firstWord: [UInt8] = []
-        var inFirstWord = true
+        var wordStart: Int?
+        var wordEnd: Int?
+        var offset = 0
         var sawStatementEnd = false
         var window: UInt64 = 0
-        var mentionsRiskyFunction = false
         for byte in text.utf8 {
-            let lower = SQLLexer.lowercased(byte)
-            if inFirstWord {
-                if SQLLexer.isIdentifierContinuation(byte) {
-                    firstWord.append(lower)
-                } else if !firstWord.isEmpty || !SQLLexer.isWhitespace(byte) {
-                    inFirstWord = false
-                }
-            }
             if sawStatementEnd, !SQLLexer.isWhitespace(byte) {
                 cannotLeaveSessionState = false
                 return
             }
             if byte == UInt8(ascii: ";") { sawStatementEnd = true }
-            window = window << 8 | UInt64(lower)
+            if wordEnd == nil {
+                if wordStart == nil, !SQLLexer.isWhitespace(byte) {
+                    guard SQLLexer.isIdentifierStart(byte) else {
+                        cannotLeaveSessionState = false
+                        return
+                    }
+                    wordStart = offset
+                } else if wordStart != nil, !SQLLexer.isIdentifierContinuation(byte) {
+                    wordEnd = offset
+                }
+            }
+            window = window << 8 | UInt64(SQLLexer.lowercased(byte))
             // The last eight bytes read "advisory" or "t_config" (of set_config).
-            if window == 0x6164_7669_736f_7279 || window == 0x745f_636f_6e66_6967 { mentionsRiskyFunction = true }
+            if window == 0x6164_7669_736f_7279 || window == 0x745f_636f_6e66_6967 {
+                cannotLeaveSessionState = false
+                return
+            }
+            offset += 1
         }
-        let word = String(decoding: firstWord, as: UTF8.self)
-        cannotLeaveSessionState = !mentionsRiskyFunction && Self.harmlessFirstWords.contains(word)
+        guard let start = wordStart else {
+            cannotLeaveSessionState = false
+            return
+        }
+        let word = text.utf8.dropFirst(start).prefix((wordEnd ?? offset) - start).lazy.map(SQLLexer.lowercased)
+        cannotLeaveSessionState = Self.harmlessFirstWords.contains { keyword in
+            keyword.withUTF8Buffer { word.elementsEqual($0) }
+        }
     }
 }

@@ -48,11 +48,11 @@ import Testing
         await withTaskGroup(of: Void.self) { group in
             for client in 0..<producers {
                 group.addTask {
+                    var event = EventFactory.event(
+                        "select * from t where id = 1", milliseconds: 1, client: UInt64(client))
                     for sequence in 0..<perProducer {
-                        pipeline.offer(
-                            EventFactory.event(
-                                "select * from t where id = \(sequence)", milliseconds: 1, client: UInt64(client),
-                                sequence: UInt64(sequence)))
+                        event.sequence = UInt64(sequence)
+                        pipeline.offer(event)
                     }
                 }
             }
