@@ -115,7 +115,8 @@ struct ConstantRewriter {
         }
     }
 
-    /// `IN (v, ...)` at `index` (`ANY(ARRAY[v, ...])` likewise) whose elements are all constants or parameters:
+    /// `IN (v, ...)` at `index` (`ANY(ARRAY[v, ...])` likewise) whose elements are all constants, parameters or
+    /// rows of them (`(a, b) IN ((1, 2), (3, 4))`):
     /// the index of the closing `)` and the number of the first element when it is a parameter.
     private func collapsedList(at index: Int) -> (end: Int, parameter: Int?)? {
         guard index + 2 < tokens.endIndex, lexer.isSymbol(tokens[index + 1], "(") else { return nil }
@@ -142,6 +143,9 @@ struct ConstantRewriter {
             let token = tokens[index]
             if let end = negativeNumberEnd(at: index) {
                 index = end
+            } else if lexer.isSymbol(token, "("), let row = valueList(from: index + 1, closing: ")") {
+                if isFirst { first = row.parameter }
+                index = row.end + 1
             } else if token.isConstant {
                 index += 1
             } else if token.kind == .parameter {

@@ -1,16 +1,15 @@
 /// A bounded cache of normalized simple-query texts, so the hot path does not lex the same text twice.
 ///
-/// Keyed by a 64-bit hash of the raw text; the raw text is kept and compared on a hit, so a hash collision
-/// costs a re-normalization, never a wrong answer. Least recently used texts are evicted. A value type with
-/// no locks: keep one per event loop (or per consumer).
+/// Keyed by a 64-bit hash of the raw text and the connection's `standard_conforming_strings`; the raw text is
+/// kept and compared on a hit, so a hash collision costs a re-normalization, never a wrong answer. Least
+/// recently used texts are evicted. A value type with no locks: keep one per event loop (or per consumer).
 public struct NormalizationCache: Sendable {
     private struct Entry: Sendable {
         var text: String
+        var standardConformingStrings: Bool
         var statements: [NormalizedStatement]
     }
 
-    /// The normalizer used on a miss.
-    public let normalizer: StatementNormalizer
     private var entries: LeastRecentlyUsedDictionary<UInt64, Entry>
     /// Lookups answered from the cache.
     public private(set) var hits = 0
@@ -18,24 +17,32 @@ public struct NormalizationCache: Sendable {
     public private(set) var misses = 0
 
     /// Creates a cache holding at most `capacity` texts.
-    public init(capacity: Int = 1024, normalizer: StatementNormalizer = StatementNormalizer()) {
-        self.normalizer = normalizer
+    public init(capacity: Int = 1024) {
         self.entries = LeastRecentlyUsedDictionary(capacity: capacity)
     }
 
     /// The number of texts cached.
     public var count: Int { entries.count }
 
-    /// The statements of a simple Query text, normalized (see ``StatementNormalizer/normalizeEach(_:)``).
-    public mutating func statements(of text: String) -> [NormalizedStatement] {
-        let key = FNV1a64.hash(text)
-        if let entry = entries.value(forKey: key), entry.text == text {
+    /// The statements of a simple Query text, normalized (see ``StatementNormalizer/normalizeEach(_:)``);
+    /// `standardConformingStrings` is the sending connection's setting.
+    public mutating func statements(of text: String, standardConformingStrings: Bool = true) -> [NormalizedStatement] {
+        var hasher = FNV1a64()
+        hasher.combine(text.utf8)
+        hasher.combine(standardConformingStrings ? 1 : 0)
+        let key = hasher.value
+        if let entry = entries.value(forKey: key), entry.standardConformingStrings == standardConformingStrings,
+            entry.text == text
+        {
             hits += 1
             return entry.statements
         }
         misses += 1
+        let normalizer = StatementNormalizer(standardConformingStrings: standardConformingStrings)
         let statements = normalizer.normalizeEach(text)
-        entries.set(Entry(text: text, statements: statements), forKey: key)
+        entries.set(
+            Entry(text: text, standardConformingStrings: standardConformingStrings, statements: statements),
+            forKey: key)
         return statements
     }
 }

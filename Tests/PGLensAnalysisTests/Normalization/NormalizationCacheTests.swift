@@ -25,8 +25,13 @@ import Testing
         #expect(cache.hits == 1)
     }
 
-    @Test func usesTheConfiguredNormalizer() {
-        var cache = NormalizationCache(capacity: 4, normalizer: StatementNormalizer(standardConformingStrings: false))
-        #expect(cache.statements(of: "select 'a\\' b'").map(\.text) == ["select $1"])
+    @Test func keysOnStandardConformingStrings() {
+        var cache = NormalizationCache(capacity: 4)
+        let text = "select 'a\\' c'"
+        #expect(cache.statements(of: text, standardConformingStrings: false).map(\.text) == ["select $1"])
+        #expect(cache.statements(of: text).map(\.text) == ["select $1 c $2"])
+        #expect(cache.statements(of: text, standardConformingStrings: false).map(\.text) == ["select $1"])
+        #expect(cache.misses == 2)
+        #expect(cache.hits == 1)
     }
 }

@@ -101,6 +101,13 @@ enum NormalizerFixtures {
             input: "select * from t where id in (select id from s where k = 1)",
             expected: "select * from t where id in (select id from s where k = $1)"),
         Case(input: "select * from t where id in (a, b)", expected: "select * from t where id in (a, b)"),
+        Case(
+            input: "select * from t where (a, b) in ((1, 'x'), (2, 'y'))",
+            expected: "select * from t where (a, b) in ($1)"),
+        Case(
+            input: "select * from t where (a, b) in (($1, $2), ($3, $4))",
+            expected: "select * from t where (a, b) in ($1)"),
+        Case(input: "select * from t where (a, b) in ((1, c))", expected: "select * from t where (a, b) in (($1, c))"),
         // ANY(ARRAY[...]) collapses.
         Case(input: "select * from t where id = ANY(ARRAY[1,2,3])", expected: "select * from t where id = any($1)"),
         Case(input: "select * from t where id = any (array[$1, $2])", expected: "select * from t where id = any($1)"),

@@ -43,6 +43,10 @@ import Testing
         ("select 1; set x = 1", [.set]),
         ("SET a = 1; LISTEN b; select pg_advisory_lock(1)", [.set, .listen, .advisoryLock]),
         ("select pg_advisory_lock(1), set_config('a','b',false)", [.advisoryLock, .setConfig]),
+        ("SELECT PG_ADVISORY_LOCK(1)", [.advisoryLock]),
+        ("WITH x AS (SELECT 1) SELECT SET_CONFIG('a', 'b', FALSE) FROM x", [.setConfig]),
+        ("select 1;select pg_try_advisory_lock(2)", [.advisoryLock]),
+        ("  set x to default", [.set]),
     ]
 
     static let leavingNoState: [String] = [
@@ -71,6 +75,9 @@ import Testing
         "select \"pg_advisory_lock\"(1)",
         "",
         ";",
+        "select 1;\n  ",
+        "SELECT * FROM advisory_notes",
+        "select 1 as \"set_config\"",
     ]
 
     @Test(arguments: leavingState)
