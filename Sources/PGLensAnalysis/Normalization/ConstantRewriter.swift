@@ -21,7 +21,7 @@ struct ConstantRewriter {
     mutating func write(into writer: inout NormalizedTextWriter) {
         var index = tokens.startIndex
         var firstValuesRowEnds: [Int] = []
-        var inTypeName = false
+        var castType = CastTypeTracker()
         while index < tokens.endIndex {
             let token = tokens[index]
             if let collapsed = collapsedList(at: index) {
@@ -42,12 +42,12 @@ struct ConstantRewriter {
                 index = end
                 continue
             }
-            if token.isConstant, !(inTypeName && token.kind == .number) {
+            if token.isConstant, !(castType.keepsNumbers && token.kind == .number) {
                 writer.writePlaceholder(takePlaceholder())
             } else {
                 writer.write(token)
             }
-            inTypeName = isCast(token) || (inTypeName && token.kind != .string && !isEndOfTypeName(token))
+            castType.advance(past: token, lexer: lexer)
             index += 1
             if firstValuesRowEnds.last == index - 1 {
                 firstValuesRowEnds.removeLast()
@@ -63,12 +63,6 @@ struct ConstantRewriter {
 
     private func isCast(_ token: SQLToken) -> Bool {
         token.kind == .operator && token.range.count == 2 && lexer.bytes[token.range.lowerBound] == UInt8(ascii: ":")
-    }
-
-    /// A type name after `::` runs over identifiers and one `(...)` modifier list, ending after its `)`.
-    private func isEndOfTypeName(_ token: SQLToken) -> Bool {
-        !(token.kind == .identifier || token.kind == .quotedIdentifier || token.kind == .number
-            || lexer.isSymbol(token, "(") || lexer.isSymbol(token, ",") || lexer.isSymbol(token, "."))
     }
 
     /// The index of the `)` matching the `(` at `open`.

@@ -73,6 +73,12 @@ enum NormalizerFixtures {
         Case(input: "select '2024-01-01'::date", expected: "select $1::date"),
         Case(input: "select 'a'::varchar(10)", expected: "select $1::varchar(10)"),
         Case(input: "select 'a' :: text", expected: "select $1::text"),
+        Case(input: "select 'a'::int, 5", expected: "select $1::int, $2"),
+        Case(input: "select x::numeric(10, 2) + 1", expected: "select x::numeric(10, 2) + $1"),
+        Case(input: "select a::text from f(1)", expected: "select a::text from f($1)"),
+        Case(
+            input: "select now()::timestamp with time zone, 3", expected: "select now()::timestamp with time zone, $1"),
+        Case(input: "select 1::pg_catalog.int4", expected: "select $1::pg_catalog.int4"),
         Case(input: "select cast(5 as bigint)", expected: "select cast($1 as bigint)"),
         Case(input: "select interval '1 day'", expected: "select interval $1"),
         Case(input: "select '{1,2}'::int[]", expected: "select $1::int[]"),
