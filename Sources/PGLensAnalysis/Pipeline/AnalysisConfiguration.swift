@@ -16,6 +16,9 @@ public struct AnalysisConfiguration: Sendable {
     public var instanceID = "pglens"
     /// The pglens version, for the report.
     public var version = "dev"
+    /// More detectors fed every event after the statistics and the slow log (an N+1 detector, for example);
+    /// their findings join the report's.
+    public var detectors: [any FindingDetector] = []
 
     /// The defaults: queue 65536, batches of 1024, 5000 statements, 100 ms threshold, 1000 slow executions,
     /// no parameter capture.

@@ -12,6 +12,7 @@ public final class AnalysisPipeline: Sendable {
         var statistics: StatementStatistics
         var slowLog: SlowQueryLog
         var findings = FindingsStore()
+        var detectors: [any FindingDetector]
         var windowStartedAt: Date
     }
 
@@ -29,7 +30,7 @@ public final class AnalysisPipeline: Sendable {
                 statistics: StatementStatistics(maxStatements: configuration.maxStatements),
                 slowLog: SlowQueryLog(
                     thresholds: configuration.slowQueryThresholds, capacity: configuration.slowLogCapacity),
-                windowStartedAt: startedAt))
+                detectors: configuration.detectors, windowStartedAt: startedAt))
     }
 
     /// Hands an event to the analysis from an event loop; false when the queue was full and it was dropped.
@@ -55,6 +56,7 @@ public final class AnalysisPipeline: Sendable {
             for event in batch {
                 state.statistics.record(event)
                 state.slowLog.record(event)
+                for index in state.detectors.indices { state.detectors[index].consume(event) }
             }
         }
         return count
@@ -80,7 +82,8 @@ public final class AnalysisPipeline: Sendable {
         let counters = queue.counters
         return builder.build(
             statistics: snapshot.statistics, slowLog: snapshot.slowLog, findings: snapshot.findings,
-            counters: counters, windowStartedAt: snapshot.windowStartedAt, generatedAt: generatedAt)
+            detectors: snapshot.detectors, counters: counters, windowStartedAt: snapshot.windowStartedAt,
+            generatedAt: generatedAt)
     }
 
     /// Statement summaries by total time, largest first (`SHOW STATEMENTS`).
@@ -102,6 +105,7 @@ public final class AnalysisPipeline: Sendable {
             state.statistics.reset()
             state.slowLog.reset()
             state.findings.reset()
+            for index in state.detectors.indices { state.detectors[index].reset() }
             state.windowStartedAt = startedAt
         }
     }

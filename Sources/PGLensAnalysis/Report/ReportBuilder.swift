@@ -19,16 +19,18 @@ public struct ReportBuilder: Sendable {
     /// The report: statements by total time (largest first), then findings by severity and time spent.
     public func build(
         statistics: StatementStatistics, slowLog: SlowQueryLog, findings: FindingsStore,
-        counters: StatementEventQueue.Counters, windowStartedAt: Date, generatedAt: Date
+        detectors: [any FindingDetector] = [], counters: StatementEventQueue.Counters, windowStartedAt: Date,
+        generatedAt: Date
     ) -> Report {
-        let allFindings =
-            (slowLog.findings(captureParameters: captureParameters)
-            + findings.findings(captureParameters: captureParameters))
-            .sorted { lhs, rhs in
-                if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
-                if lhs.timeMilliseconds != rhs.timeMilliseconds { return lhs.timeMilliseconds > rhs.timeMilliseconds }
-                return lhs.id < rhs.id
-            }
+        var allFindings =
+            slowLog.findings(captureParameters: captureParameters)
+            + findings.findings(captureParameters: captureParameters)
+        for detector in detectors { allFindings += detector.findings(captureParameters: captureParameters) }
+        allFindings.sort { lhs, rhs in
+            if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
+            if lhs.timeMilliseconds != rhs.timeMilliseconds { return lhs.timeMilliseconds > rhs.timeMilliseconds }
+            return lhs.id < rhs.id
+        }
         return Report(
             generatedAt: generatedAt,
             window: Report.Window(startedAt: windowStartedAt, endedAt: generatedAt),
