@@ -10,6 +10,12 @@ public struct Finding: Sendable, Equatable, Codable {
         public var fingerprint: String
         /// Its normalized text.
         public var query: String
+
+        /// References the statement whose rows drove a pattern.
+        public init(fingerprint: StatementFingerprint, query: String) {
+            self.fingerprint = fingerprint.hex
+            self.query = query
+        }
     }
 
     /// Stable id: the same problem keeps its id across reports.
@@ -46,6 +52,32 @@ public struct Finding: Sendable, Equatable, Codable {
     public var firstSeen: Date
     /// Last occurrence.
     public var lastSeen: Date
+
+    /// Creates a finding; `repetitions`, `parent` and `table` are written as `null` when nil.
+    public init(
+        id: String, kind: FindingKind, severity: FindingSeverity, fingerprint: String, query: String,
+        database: String, applicationName: String, occurrences: Int, repetitions: Int? = nil,
+        timeMilliseconds: Double, parent: Parent? = nil, table: String? = nil, columns: [String] = [],
+        suggestion: String, evidence: [String: JSONValue] = [:], firstSeen: Date, lastSeen: Date
+    ) {
+        self.id = id
+        self.kind = kind
+        self.severity = severity
+        self.fingerprint = fingerprint
+        self.query = query
+        self.database = database
+        self.applicationName = applicationName
+        self.occurrences = occurrences
+        self.repetitions = repetitions
+        self.timeMilliseconds = timeMilliseconds
+        self.parent = parent
+        self.table = table
+        self.columns = columns
+        self.suggestion = suggestion
+        self.evidence = evidence
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, kind, severity, fingerprint, query, database, occurrences, repetitions, parent, table, columns

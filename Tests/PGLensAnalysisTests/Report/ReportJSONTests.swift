@@ -133,4 +133,26 @@ import Testing
         let report = pipeline(captureParameters: true).report(at: EventFactory.epoch.addingTimeInterval(60))
         #expect(try Report.decode(from: report.jsonData()) == report)
     }
+
+    @Test func findingParentEncodesAsObject() throws {
+        let parent = StatementNormalizer().normalize("select * from orders where user_id = 1")
+        let finding = Finding(
+            id: "n_plus_one-1", kind: .nPlusOne, severity: .warning, fingerprint: "00000000000000ff",
+            query: "select * from items where order_id = $1", database: "app", applicationName: "api",
+            occurrences: 2, repetitions: 25, timeMilliseconds: 12.5,
+            parent: Finding.Parent(fingerprint: parent.fingerprint, query: parent.text), table: "items",
+            columns: ["order_id"], suggestion: "Load items with one query per order batch.",
+            evidence: ["bursts": .array([.number(25), .number(20)])], firstSeen: EventFactory.epoch,
+            lastSeen: EventFactory.epoch)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(finding)) as? [String: Any])
+        #expect(Set(object.keys) == Self.findingKeys)
+        let parentObject = try #require(object["parent"] as? [String: Any])
+        #expect(parentObject["fingerprint"] as? String == parent.fingerprint.hex)
+        #expect(parentObject["query"] as? String == "select * from orders where user_id = $1")
+        #expect(object["repetitions"] as? Int == 25)
+        #expect(object["time_ms"] as? Double == 12.5)
+        #expect((object["evidence"] as? [String: Any])?["bursts"] as? [Int] == [25, 20])
+    }
 }
