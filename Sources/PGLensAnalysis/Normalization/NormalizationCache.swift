@@ -24,6 +24,13 @@ public struct NormalizationCache: Sendable {
     /// The number of texts cached.
     public var count: Int { entries.count }
 
+    /// The normalized statement of a Parse message's text (one statement; for an empty text, the empty
+    /// statement). Drivers that send an unnamed Parse before every execution hit the cache after the first.
+    public mutating func statement(of text: String, standardConformingStrings: Bool = true) -> NormalizedStatement {
+        statements(of: text, standardConformingStrings: standardConformingStrings).first
+            ?? StatementNormalizer(standardConformingStrings: standardConformingStrings).normalize("")
+    }
+
     /// The statements of a simple Query text, normalized (see ``StatementNormalizer/normalizeEach(_:)``);
     /// `standardConformingStrings` is the sending connection's setting.
     public mutating func statements(of text: String, standardConformingStrings: Bool = true) -> [NormalizedStatement] {

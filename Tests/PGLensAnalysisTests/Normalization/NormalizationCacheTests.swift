@@ -34,4 +34,14 @@ import Testing
         #expect(cache.misses == 2)
         #expect(cache.hits == 1)
     }
+
+    @Test func parseTextsShareTheCache() {
+        var cache = NormalizationCache()
+        let first = cache.statement(of: "SELECT * FROM t WHERE id = $1")
+        let second = cache.statement(of: "SELECT * FROM t WHERE id = $1")
+        #expect(first == second)
+        #expect(first.text == "select * from t where id = $1")
+        #expect(cache.hits == 1)
+        #expect(cache.statement(of: "  ").text == "")
+    }
 }
