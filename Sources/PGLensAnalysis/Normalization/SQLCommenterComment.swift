@@ -68,7 +68,8 @@ enum SQLCommenterComment {
                 index += 1
             }
         }
-        return String(validating: decoded, as: UTF8.self)
+        let text = String(decoding: decoded, as: UTF8.self)
+        return text.utf8.elementsEqual(decoded) ? text : nil
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -77,6 +77,7 @@ import Testing
         #expect(normalizer.normalize("select 1 /* just a note */").metadata.isEmpty)
         #expect(normalizer.normalize("select 1 /* a='b' trailing */").metadata.isEmpty)
         #expect(normalizer.normalize("select 1 /* a='%zz' */").metadata.isEmpty)
+        #expect(normalizer.normalize("select 1 /* a='%ff' */").metadata.isEmpty)
         #expect(normalizer.normalize("select 1 -- route='x'").metadata.isEmpty)
     }
 
