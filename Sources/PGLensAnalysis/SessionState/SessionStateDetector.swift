@@ -37,8 +37,8 @@ public struct SessionStateDetector: Sendable {
 }
 
 /// A one-pass byte scan that proves a text harmless without lexing it: one statement (nothing but white
-/// space after a `;`), starting with a DML or transaction-control keyword, never mentioning `advisory` or
-/// `set_config`.
+/// space after a `;`), starting with a DML or transaction-control keyword, never mentioning `advisory`,
+/// `set_config` or `temp`.
 private struct QuickScan {
     private static let harmlessFirstWords: [StaticString] = [
         "select", "insert", "update", "delete", "with", "values", "table", "merge", "copy", "fetch", "move", "close",
@@ -71,8 +71,10 @@ private struct QuickScan {
                 }
             }
             window = window << 8 | UInt64(SQLLexer.lowercased(byte))
-            // The last eight bytes read "advisory" or "t_config" (of set_config).
-            if window == 0x6164_7669_736f_7279 || window == 0x745f_636f_6e66_6967 {
+            // The last bytes read "advisory", "t_config" (of set_config) or "temp" (of SELECT INTO TEMP).
+            if window == 0x6164_7669_736f_7279 || window == 0x745f_636f_6e66_6967
+                || window & 0xffff_ffff == 0x7465_6d70
+            {
                 cannotLeaveSessionState = false
                 return
             }

@@ -11,7 +11,7 @@ public enum SessionStateKind: String, Sendable, Hashable, CaseIterable {
     case listen
     /// A session-level advisory lock: `pg_advisory_lock`, `pg_advisory_lock_shared`, `pg_try_advisory_lock*`.
     case advisoryLock = "advisory_lock"
-    /// `CREATE TEMP|TEMPORARY TABLE|VIEW|SEQUENCE` (not `ON COMMIT DROP`).
+    /// `CREATE TEMP|TEMPORARY TABLE|VIEW|SEQUENCE` (not `ON COMMIT DROP`) or `SELECT ... INTO TEMP`.
     case temporaryObject = "temporary_object"
     /// `DECLARE ... WITH HOLD` cursor.
     case holdableCursor = "holdable_cursor"

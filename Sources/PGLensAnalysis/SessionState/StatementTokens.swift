@@ -51,7 +51,19 @@ struct StatementTokens {
         if keyword(at: 0, "prepare") { return keyword(at: 1, "transaction") ? nil : .preparedStatement }
         if keyword(at: 0, "declare") { return declaresHoldableCursor() ? .holdableCursor : nil }
         if keyword(at: 0, "create") { return createsTemporaryObject() ? .temporaryObject : nil }
+        if keyword(at: 0, "select") || keyword(at: 0, "with") {
+            return selectsIntoTemporaryTable() ? .temporaryObject : nil
+        }
         return nil
+    }
+
+    /// `SELECT ... INTO [GLOBAL | LOCAL] TEMP | TEMPORARY [TABLE] name`.
+    private func selectsIntoTemporaryTable() -> Bool {
+        (1..<max(tokens.count, 1)).contains { offset in
+            guard keyword(at: offset, "into") else { return false }
+            let next = keyword(at: offset + 1, "global") || keyword(at: offset + 1, "local") ? offset + 2 : offset + 1
+            return keyword(at: next, "temp") || keyword(at: next, "temporary")
+        }
     }
 
     private func declaresHoldableCursor() -> Bool {

@@ -47,6 +47,9 @@ import Testing
         ("WITH x AS (SELECT 1) SELECT SET_CONFIG('a', 'b', FALSE) FROM x", [.setConfig]),
         ("select 1;select pg_try_advisory_lock(2)", [.advisoryLock]),
         ("  set x to default", [.set]),
+        ("SELECT * INTO TEMP TABLE t FROM s", [.temporaryObject]),
+        ("select a into temporary t from s", [.temporaryObject]),
+        ("with x as (select 1) select * into local temp t from x", [.temporaryObject]),
     ]
 
     static let leavingNoState: [String] = [
@@ -78,6 +81,9 @@ import Testing
         "select 1;\n  ",
         "SELECT * FROM advisory_notes",
         "select 1 as \"set_config\"",
+        "select temperature from readings",
+        "select * into t from s",
+        "insert into temp_log values (1)",
     ]
 
     @Test(arguments: leavingState)
