@@ -67,18 +67,28 @@ struct LexedText {
         self.metadata = metadata
     }
 
-    /// The significant tokens split at `;` outside parentheses, empty statements left out.
+    /// The significant tokens split at `;` outside parentheses and outside `BEGIN ATOMIC ... END` function
+    /// bodies, empty statements left out.
     func statements() -> [ArraySlice<SQLToken>] {
         var result: [ArraySlice<SQLToken>] = []
         var depth = 0
+        var atomicDepth = 0
         var start = significant.startIndex
         for index in significant.indices {
             let token = significant[index]
-            if lexer.isSymbol(token, "(") {
+            if token.kind == .identifier {
+                if lexer.isKeyword(token, "atomic"), index > start, lexer.isKeyword(significant[index - 1], "begin") {
+                    atomicDepth += 1
+                } else if atomicDepth > 0, lexer.isKeyword(token, "case") {
+                    atomicDepth += 1
+                } else if atomicDepth > 0, lexer.isKeyword(token, "end") {
+                    atomicDepth -= 1
+                }
+            } else if lexer.isSymbol(token, "(") {
                 depth += 1
             } else if lexer.isSymbol(token, ")") {
                 depth = max(0, depth - 1)
-            } else if depth == 0, lexer.isSymbol(token, ";") {
+            } else if depth == 0, atomicDepth == 0, lexer.isSymbol(token, ";") {
                 if index > start { result.append(significant[start..<index]) }
                 start = index + 1
             }

@@ -93,6 +93,16 @@ import Testing
         #expect(statements.map(\.text) == ["begin", "update t set a = $1 where id = $2", "select $1", "commit"])
     }
 
+    @Test func normalizeEachKeepsAtomicFunctionBodiesWhole() {
+        let statements = normalizer.normalizeEach(
+            "create function f() returns int begin atomic select 1; select case when true then 2 end; end; select 3")
+        #expect(
+            statements.map(\.text) == [
+                "create function f() returns int begin atomic select $1; select case when true then $2 end; end",
+                "select $1",
+            ])
+    }
+
     @Test func normalizeEachNumbersEachStatementOnItsOwn() {
         let statements = normalizer.normalizeEach("select $1, 2; select 5")
         #expect(statements.map(\.text) == ["select $1, $2", "select $1"])
