@@ -27,7 +27,7 @@ struct CastTypeTracker {
 
     /// Advances past `token`.
     mutating func advance(past token: SQLToken, lexer: SQLLexer) {
-        if token.kind == .operator, lexer.text(of: token) == "::" {
+        if token.kind == .operator, token.range.count == 2, lexer.bytes[token.range.lowerBound] == UInt8(ascii: ":") {
             state = .typeName
             return
         }

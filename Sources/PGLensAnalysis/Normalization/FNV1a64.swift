@@ -12,9 +12,9 @@ struct FNV1a64 {
         for byte in bytes { combine(byte) }
     }
 
-    static func hash(_ text: String) -> UInt64 {
-        var hasher = FNV1a64()
-        hasher.combine(text.utf8)
-        return hasher.value
+    /// Hashes the text's UTF-8 bytes, read from contiguous storage.
+    mutating func combine(_ text: String) {
+        var text = text
+        text.withUTF8 { combine($0) }
     }
 }

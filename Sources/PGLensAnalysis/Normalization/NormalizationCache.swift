@@ -35,7 +35,7 @@ public struct NormalizationCache: Sendable {
     /// `standardConformingStrings` is the sending connection's setting.
     public mutating func statements(of text: String, standardConformingStrings: Bool = true) -> [NormalizedStatement] {
         var hasher = FNV1a64()
-        hasher.combine(text.utf8)
+        hasher.combine(text)
         hasher.combine(standardConformingStrings ? 1 : 0)
         let key = hasher.value
         if let entry = entries.value(forKey: key), entry.standardConformingStrings == standardConformingStrings,

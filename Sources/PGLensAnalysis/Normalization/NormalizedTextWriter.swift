@@ -55,11 +55,16 @@ struct NormalizedTextWriter {
     mutating func writePlaceholder(_ number: Int) {
         if needsSpace(before: .word) { output.append(UInt8(ascii: " ")) }
         output.append(UInt8(ascii: "$"))
-        output.append(contentsOf: String(number).utf8)
+        appendDecimal(number)
         hasher.combine(UInt8(ascii: "$"))
         hasher.combine(0)
         previous = .word
         previousIdentifierStart = nil
+    }
+
+    private mutating func appendDecimal(_ number: Int) {
+        if number >= 10 { appendDecimal(number / 10) }
+        output.append(UInt8(ascii: "0") + UInt8(number % 10))
     }
 
     private func needsSpace(before next: Spacing) -> Bool {

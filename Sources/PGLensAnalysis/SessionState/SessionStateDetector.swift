@@ -48,23 +48,22 @@ private struct QuickScan {
     let cannotLeaveSessionState: Bool
 
     init(_ text: String) {
+        var text = text
+        cannotLeaveSessionState = text.withUTF8(Self.isHarmless)
+    }
+
+    private static func isHarmless(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var wordStart: Int?
         var wordEnd: Int?
-        var offset = 0
         var sawStatementEnd = false
         var window: UInt64 = 0
-        for byte in text.utf8 {
-            if sawStatementEnd, !SQLLexer.isWhitespace(byte) {
-                cannotLeaveSessionState = false
-                return
-            }
+        for offset in bytes.indices {
+            let byte = bytes[offset]
+            if sawStatementEnd, !SQLLexer.isWhitespace(byte) { return false }
             if byte == UInt8(ascii: ";") { sawStatementEnd = true }
             if wordEnd == nil {
                 if wordStart == nil, !SQLLexer.isWhitespace(byte) {
-                    guard SQLLexer.isIdentifierStart(byte) else {
-                        cannotLeaveSessionState = false
-                        return
-                    }
+                    guard SQLLexer.isIdentifierStart(byte) else { return false }
                     wordStart = offset
                 } else if wordStart != nil, !SQLLexer.isIdentifierContinuation(byte) {
                     wordEnd = offset
@@ -75,18 +74,16 @@ private struct QuickScan {
             if window == 0x6164_7669_736f_7279 || window == 0x745f_636f_6e66_6967
                 || window & 0xffff_ffff == 0x7465_6d70
             {
-                cannotLeaveSessionState = false
-                return
+                return false
             }
-            offset += 1
         }
-        guard let start = wordStart else {
-            cannotLeaveSessionState = false
-            return
-        }
-        let word = text.utf8.dropFirst(start).prefix((wordEnd ?? offset) - start).lazy.map(SQLLexer.lowercased)
-        cannotLeaveSessionState = Self.harmlessFirstWords.contains { keyword in
-            keyword.withUTF8Buffer { word.elementsEqual($0) }
+        guard let start = wordStart else { return false }
+        let word = UnsafeBufferPointer(rebasing: bytes[start..<(wordEnd ?? bytes.count)])
+        return harmlessFirstWords.contains { keyword in
+            keyword.utf8CodeUnitCount == word.count
+                && keyword.withUTF8Buffer { expected in
+                    zip(word, expected).allSatisfy { SQLLexer.lowercased($0) == $1 }
+                }
         }
     }
 }
