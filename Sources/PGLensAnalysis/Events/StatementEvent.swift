@@ -18,8 +18,8 @@ public struct StatementEvent: Sendable {
     public var user: String
     /// The client's `application_name` (empty when it set none).
     public var applicationName: String
-    /// The statement, normalized; its sqlcommenter ``NormalizedStatement/metadata`` travels with it.
-    public var statement: NormalizedStatement
+    /// The statement's text: normalized, or raw simple-query text the consumer normalizes.
+    public var text: StatementText
     /// Bind parameter values as text (nil for SQL NULL or binary values), only when parameter capture is on.
     public var parameters: [String?]?
     /// When the statement started at the proxy (the Query or Execute was forwarded), as a monotonic clock
@@ -44,7 +44,7 @@ public struct StatementEvent: Sendable {
     /// Creates an event.
     public init(
         clientConnectionID: UInt64, sequence: UInt64, clientAddress: String, database: String, user: String,
-        applicationName: String, statement: NormalizedStatement, parameters: [String?]? = nil,
+        applicationName: String, text: StatementText, parameters: [String?]? = nil,
         startMonotonicNanoseconds: UInt64, startedAt: Date, durationNanoseconds: UInt64, rows: UInt64,
         bytesReturned: UInt64 = 0,
         sqlState: String? = nil, serverWaitNanoseconds: UInt64 = 0, inExplicitTransaction: Bool = false
@@ -55,7 +55,7 @@ public struct StatementEvent: Sendable {
         self.database = database
         self.user = user
         self.applicationName = applicationName
-        self.statement = statement
+        self.text = text
         self.parameters = parameters
         self.startMonotonicNanoseconds = startMonotonicNanoseconds
         self.startedAt = startedAt
@@ -66,6 +66,10 @@ public struct StatementEvent: Sendable {
         self.serverWaitNanoseconds = serverWaitNanoseconds
         self.inExplicitTransaction = inExplicitTransaction
     }
+
+    /// The normalized statement (fingerprint, text, sqlcommenter ``NormalizedStatement/metadata``); events
+    /// handed to statistics and detectors by the pipeline are already normalized, so this is cheap there.
+    public var statement: NormalizedStatement { text.normalized }
 
     /// True when the statement ended in an error.
     public var isError: Bool { sqlState != nil }

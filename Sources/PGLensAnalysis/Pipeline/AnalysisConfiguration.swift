@@ -4,6 +4,8 @@ public struct AnalysisConfiguration: Sendable {
     public var queueCapacity = 65536
     /// Events applied per batch by the consumer.
     public var batchSize = 1024
+    /// Texts kept in the consumer's cache for events carrying raw simple-query text.
+    public var normalizationCacheCapacity = 4096
     /// Most statements kept in the statistics (`stats_max_statements`).
     public var maxStatements = 5000
     /// Slow-query thresholds (`slow_query_threshold_ms`, per database too).

@@ -13,6 +13,7 @@ public final class AnalysisPipeline: Sendable {
         var slowLog: SlowQueryLog
         var findings = FindingsStore()
         var detectors: [any FindingDetector]
+        var normalizationCache: NormalizationCache
         var windowStartedAt: Date
     }
 
@@ -30,7 +31,9 @@ public final class AnalysisPipeline: Sendable {
                 statistics: StatementStatistics(maxStatements: configuration.maxStatements),
                 slowLog: SlowQueryLog(
                     thresholds: configuration.slowQueryThresholds, capacity: configuration.slowLogCapacity),
-                detectors: configuration.detectors, windowStartedAt: startedAt))
+                detectors: configuration.detectors,
+                normalizationCache: NormalizationCache(capacity: configuration.normalizationCacheCapacity),
+                windowStartedAt: startedAt))
     }
 
     /// Hands an event to the analysis from an event loop; false when the queue was full and it was dropped.
@@ -44,7 +47,8 @@ public final class AnalysisPipeline: Sendable {
         state.withLockedValue { $0.findings.record(observation) }
     }
 
-    /// Drains and applies one batch of queued events, in order; returns how many were applied.
+    /// Drains and applies one batch of queued events, in order, normalizing raw simple-query texts first;
+    /// returns how many were applied.
     /// Call from one consumer at a time.
     @discardableResult
     public func processPendingEvents() -> Int {
@@ -53,7 +57,8 @@ public final class AnalysisPipeline: Sendable {
         let count = queue.drain(into: &batch, maximum: configuration.batchSize)
         guard count > 0 else { return 0 }
         state.withLockedValue { state in
-            for event in batch {
+            for var event in batch {
+                event.text = event.text.resolved(using: &state.normalizationCache)
                 state.statistics.record(event)
                 state.slowLog.record(event)
                 for index in state.detectors.indices { state.detectors[index].consume(event) }

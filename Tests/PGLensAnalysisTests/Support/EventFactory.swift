@@ -14,7 +14,7 @@ enum EventFactory {
         StatementEvent(
             clientConnectionID: client, sequence: sequence, clientAddress: "10.0.0.\(client):5000",
             database: database, user: user, applicationName: application,
-            statement: StatementNormalizer().normalize(sql), parameters: parameters,
+            text: .normalized(StatementNormalizer().normalize(sql)), parameters: parameters,
             startMonotonicNanoseconds: UInt64(seconds * 1e9), startedAt: epoch.addingTimeInterval(seconds),
             durationNanoseconds: UInt64((milliseconds * 1_000_000).rounded()), rows: rows, bytesReturned: rows * 10,
             sqlState: sqlState)
