@@ -14,10 +14,9 @@ extension SQLLexer {
     public func isKeyword(_ token: SQLToken, _ keyword: StaticString) -> Bool {
         guard token.kind == .identifier, token.range.count == keyword.utf8CodeUnitCount else { return false }
         return keyword.withUTF8Buffer { expected in
-            var offset = 0
-            for byte in bytes[token.range] {
-                guard SQLLexer.lowercased(byte) == expected[offset] else { return false }
-                offset += 1
+            let start = token.range.lowerBound
+            for offset in expected.indices where SQLLexer.lowercased(bytes[start + offset]) != expected[offset] {
+                return false
             }
             return true
         }

@@ -39,13 +39,13 @@ struct NormalizedTextWriter {
         let spacing = spacing(of: token)
         let start = output.count + (needsSpace(before: spacing) ? 1 : 0)
         if start > output.count { output.append(UInt8(ascii: " ")) }
-        if token.kind == .identifier {
-            output.append(contentsOf: lexer.bytes[token.range].lazy.map(SQLLexer.lowercased))
-        } else {
-            output.append(contentsOf: lexer.bytes[token.range])
+        let folds = token.kind == .identifier
+        for index in token.range {
+            let byte = lexer.bytes[index]
+            output.append(folds ? SQLLexer.lowercased(byte) : byte)
         }
         hasher.combine(tag(of: token.kind))
-        hasher.combine(output[start...])
+        for index in start..<output.count { hasher.combine(output[index]) }
         hasher.combine(0)
         previous = spacing
         previousIdentifierStart = token.kind == .identifier ? start : nil

@@ -49,6 +49,7 @@ struct LexedText {
     init(_ text: String, standardConformingStrings: Bool) {
         let lexer = SQLLexer(text, standardConformingStrings: standardConformingStrings)
         var significant: [SQLToken] = []
+        significant.reserveCapacity(lexer.bytes.count / 4 + 4)
         var metadata: [String: String] = [:]
         for token in lexer {
             switch token.kind {
