@@ -66,6 +66,7 @@ let package = Package(
             name: "PGLensProxy",
             dependencies: [
                 "PGWire",
+                "PGLensAnalysis",
                 "PGLensAuth",
                 "PGLensConfig",
                 "PGLensCrypto",

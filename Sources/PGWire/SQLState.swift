@@ -14,6 +14,8 @@ public struct SQLState: Sendable, Hashable, CustomStringConvertible {
 
     /// `00000` successful_completion.
     public static let successfulCompletion = SQLState("00000")
+    /// `01000` warning.
+    public static let warning = SQLState("01000")
     /// `08000` connection_exception.
     public static let connectionException = SQLState("08000")
     /// `08001` sqlclient_unable_to_establish_sqlconnection.

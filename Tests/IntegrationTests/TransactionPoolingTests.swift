@@ -104,4 +104,46 @@ struct TransactionPoolingTests {
             #expect(json["idle_4s"] as? String == "57P05", "\(result)")
         }
     }
+
+    @Test("session state under transaction pooling: pin behaves as PostgreSQL directly, including LISTEN/NOTIFY")
+    func sessionStatePinned() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let directDSN = ProxyUnderTest.dsn(port: cluster.port, user: "app", password: PostgresCluster.appPassword)
+        try await ProxyUnderTest.with(Self.config(poolSize: 3)) { proxy in
+            async let direct = ClientRunner.python("txn_pool_cases.py", ["session-state", directDSN, "pin"])
+            async let proxied = ClientRunner.python("txn_pool_cases.py", ["session-state", proxy.dsn(), "pin"])
+            let (directResult, proxyResult) = try await (direct, proxied)
+            let json = try JSONOutput.object(proxyResult)
+            #expect(json["own_setting"] as? [String] == ["1234ms"])
+            #expect(json["others_setting"] as? [String] == ["0"])
+            #expect(json["notified"] as? [String] == ["hello"])
+            #expect(proxyResult.stdout == directResult.stdout)
+        }
+    }
+
+    @Test("session_state_policy = warn lets the statement run with a WARNING; = error refuses it with 0A000")
+    func sessionStateWarnAndError() async throws {
+        for policy in ["warn", "error"] {
+            let config = Self.config(poolSize: 3, extra: ["session_state_policy = \"\(policy)\""])
+            try await ProxyUnderTest.with(config) { proxy in
+                let result = try await ClientRunner.python("txn_pool_cases.py", ["session-state", proxy.dsn(), policy])
+                let json = try JSONOutput.object(result)
+                #expect(json["usable_after"] as? Bool == true)
+                #expect(json["deallocate"] as? String == "ok")
+                #expect(json["prepared_again"] as? String == "b")
+                if policy == "warn" {
+                    // The setting stays on whichever server connection ran it: that is what warn means.
+                    #expect(json["set"] as? String == "ok")
+                    #expect(json["warned"] as? Bool == true)
+                    #expect(json["own_setting"] as? [String] == ["1234ms"])
+                } else {
+                    #expect(json["set"] as? String == "0A000")
+                    #expect(json["notified"] as? String == "0A000")
+                    #expect(json["own_setting"] as? [String] == ["0"])
+                    #expect(json["others_setting"] as? [String] == ["0"])
+                    #expect(json["after_leave"] as? [String] == ["0"])
+                }
+            }
+        }
+    }
 }

@@ -1,5 +1,7 @@
+import Foundation
 import Logging
 import NIOCore
+import PGLensAnalysis
 import PGLensConfig
 import PGLensTLS
 import PGWire
@@ -276,7 +278,9 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         self.client = client
         let mode = shared.configuration.poolMode(database: database, user: shared.configuration.users[client.user])
         traffic = LinkTraffic(
-            transactionPooling: mode == .transaction, maxPacketSize: shared.configuration.maxPacketSize)
+            transactionPooling: mode == .transaction,
+            sessionStatePolicy: shared.configuration.sessionStatePolicy(for: database),
+            maxPacketSize: shared.configuration.maxPacketSize)
         let key = PoolKey(database: client.database, user: client.user)
         poolKey = key
         cancelKey = shared.cancels.register()
@@ -484,6 +488,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private func forwardToServer(_ input: inout ByteBuffer, server: ServerConnection) {
         do {
             let outcome = try traffic.clientBytes(&input, statements: &server.statements) { server.send($0) }
+            if !traffic.sessionStateUses.isEmpty { recordSessionState() }
             if sweeper != nil, requestOutstandingSince == nil, traffic.pending.unansweredRequests > 0 {
                 requestOutstandingSince = .now()
             }
@@ -496,6 +501,28 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
         } catch {
             sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: "\(error)"))
+        }
+    }
+
+    /// Keeps each statement that left session state under transaction pooling as a finding, and logs it
+    /// (normalized: no constant of the statement reaches the log).
+    private func recordSessionState() {
+        guard let client else { return }
+        let applicationName = client.settings.first { $0.name == "application_name" }?.value ?? ""
+        for (use, action) in traffic.takeSessionStateUses() {
+            let statement = String(use.statement)
+            shared.recordSessionState(
+                SessionStateObservation(
+                    statementText: statement, database: client.database, applicationName: applicationName,
+                    action: SessionStateAction(rawValue: action.rawValue) ?? .pin, observedAt: Date()))
+            logger.log(
+                level: action == .pin ? .info : .warning,
+                "statement leaves session state under pool_mode = transaction",
+                metadata: [
+                    "kind": "\(use.kind.rawValue)", "action": "\(action.rawValue)",
+                    "application_name": "\(applicationName)",
+                    "statement": "\(shared.normalizer.normalize(statement).text)",
+                ])
         }
     }
 
@@ -593,7 +620,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// The reset query to run before `server` serves another client: none under transaction pooling, where
     /// no session state is left behind.
     private func resetQuery(after server: ServerConnection) -> String? {
-        traffic.transactionPooling ? nil : shared.configuration.serverResetQuery.nilIfEmpty
+        traffic.transactionPooling && !traffic.pinned ? nil : shared.configuration.serverResetQuery.nilIfEmpty
     }
 
     /// The client is gone (Terminate or a closed socket): give back or close what it held.

@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import PGLensAnalysis
 import PGLensAuth
 import PGLensConfig
 import PGLensCrypto
@@ -22,6 +23,10 @@ final class ProxyContext: Sendable {
     let timeouts: ClientTimeouts
     /// Per event loop, the sessions checked against `timeouts`; empty when no limit is on.
     let sweepers: [SessionSweeper]
+    /// Findings recorded by sessions: statements that left session state under transaction pooling.
+    let findings = NIOLockedValueBox(FindingsStore())
+    /// Normalizes statements before they reach a log line.
+    let normalizer = StatementNormalizer()
     /// Clients connected now.
     let clientCount = Atomic<Int>(0)
     /// SCRAM credentials derived from plain passwords, per user (deriving costs thousands of hashes).
@@ -67,6 +72,11 @@ final class ProxyContext: Sendable {
                     return credential
                 }
             })
+    }
+
+    /// Keeps one session-state observation as a finding.
+    func recordSessionState(_ observation: SessionStateObservation) {
+        findings.withLockedValue { $0.record(observation) }
     }
 
     /// Remembers how to log in as `user` after it passed SCRAM against a verifier.
