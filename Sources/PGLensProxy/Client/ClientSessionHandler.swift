@@ -75,6 +75,15 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private var requestOutstandingSince: NIODeadline?
     private var cancelledAt: NIODeadline?
     private var sweeper: SessionSweeper?
+    /// For statement events: the session's id and address, how many it sent, and how long the request
+    /// being linked waited for a server connection.
+    private var clientID: UInt64 = 0
+    private var clientAddress = ""
+    private var eventSequence: UInt64 = 0
+    private var waitedSince: NIODeadline?
+    private var serverWait: UInt64 = 0
+    /// Whether statement events carry parameter values (`capture_parameters`).
+    private var captureParameters: Bool { shared.analysisCapturesParameters }
 
     init(shared: ProxyContext, eventLoop: any EventLoop, refusal: ErrorFields?) {
         self.shared = shared
@@ -280,7 +289,12 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         traffic = LinkTraffic(
             transactionPooling: mode == .transaction,
             sessionStatePolicy: shared.configuration.sessionStatePolicy(for: database),
+            tracker: shared.analysis == nil ? nil : StatementTracker(captureParameters: captureParameters),
             maxPacketSize: shared.configuration.maxPacketSize)
+        if shared.analysis != nil {
+            clientID = shared.clientIDs.wrappingAdd(1, ordering: .relaxed).newValue
+            clientAddress = context?.channel.remoteAddress?.ipAddress ?? ""
+        }
         let key = PoolKey(database: client.database, user: client.user)
         poolKey = key
         cancelKey = shared.cancels.register()
@@ -312,6 +326,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     private func requestServer(_ request: ServerRequest) {
         guard let poolKey else { return }
+        if shared.analysis != nil, case .request = request { waitedSince = .now() }
         // The completion always runs later, on this loop: the wait state below is entered first.
         let waiter = shared.pools.acquire(key: poolKey, loopIndex: loopIndex) { [self] result in
             serverAcquired(result)
@@ -432,6 +447,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// From now on bytes flow both ways between the client and `server`.
     private func link(_ server: ServerConnection) {
         guard let context else { return }
+        if let waitedSince {
+            serverWait = UInt64((NIODeadline.now() - waitedSince).nanoseconds)
+            self.waitedSince = nil
+        }
         if let cancelKey, let serverKey = server.backendKey {
             shared.cancels.update(cancelKey, target: CancelTarget(address: server.remoteAddress, key: serverKey))
         }
@@ -537,6 +556,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             shared.pools.discard(server)
             return sendErrorAndClose(Self.serverLost)
         }
+        if traffic.tracker?.finished.isEmpty == false { sendStatementEvents() }
         guard outcome.readyForQuery else { return }
         if sweeper != nil {
             requestOutstandingSince = traffic.pending.unansweredRequests > 0 ? .now() : nil
@@ -582,6 +602,31 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                 ErrorFields(
                     severity: "FATAL", sqlState: .queryCanceled,
                     message: "pglens: query_timeout passed and the server did not answer the cancel"))
+        }
+    }
+
+    /// Hands the statements that finished to the analysis, off the event loop.
+    private func sendStatementEvents() {
+        guard let analysis = shared.analysis, let client else { return }
+        let applicationName = client.settings.first { $0.name == "application_name" }?.value ?? ""
+        let standardConformingStrings = announcedParameters["standard_conforming_strings"] != "off"
+        for record in traffic.takeFinishedStatements() {
+            eventSequence += 1
+            let startNanoseconds = record.start.uptimeNanoseconds
+            let sinceAnchor = Double(Int64(startNanoseconds) - Int64(shared.clockAnchor.monotonic.uptimeNanoseconds))
+            let event = StatementEvent(
+                clientConnectionID: clientID, sequence: eventSequence, clientAddress: clientAddress,
+                database: client.database, user: client.user, applicationName: applicationName,
+                text: .simpleQuery(
+                    record.text, statementIndex: record.statementIndex,
+                    standardConformingStrings: standardConformingStrings),
+                parameters: record.parameters, startMonotonicNanoseconds: startNanoseconds,
+                startedAt: shared.clockAnchor.wall.addingTimeInterval(sinceAnchor / 1e9),
+                durationNanoseconds: record.end.uptimeNanoseconds &- startNanoseconds, rows: record.rows,
+                bytesReturned: record.bytesReturned, sqlState: record.sqlState, serverWaitNanoseconds: serverWait,
+                inExplicitTransaction: record.inTransaction)
+            serverWait = 0
+            _ = analysis.offer(event)
         }
     }
 

@@ -31,6 +31,8 @@ struct LinkTraffic: Sendable {
     private(set) var sessionStateUses: [(use: SessionStateUse, action: SessionStatePolicy)] = []
     /// WARNING notices owed to the client (policy `warn`), sent before the next ReadyForQuery.
     private var warningsOwed = 0
+    /// Times every statement when analysis is on.
+    private(set) var tracker: StatementTracker?
     private var clientScanner: MessageScanner
     private var serverScanner: MessageScanner
     private(set) var pending = PendingResponses()
@@ -44,13 +46,23 @@ struct LinkTraffic: Sendable {
             FrontendMessageID.parse, .bind, .describe, .execute, .close, .flush,
         ].map(\.rawValue))
 
-    init(transactionPooling: Bool, sessionStatePolicy: SessionStatePolicy = .pin, maxPacketSize: Int) {
+    init(
+        transactionPooling: Bool, sessionStatePolicy: SessionStatePolicy = .pin, tracker: StatementTracker? = nil,
+        maxPacketSize: Int
+    ) {
         self.transactionPooling = transactionPooling
         self.sessionStatePolicy = sessionStatePolicy
+        self.tracker = tracker
         var clientWatched: MessageTypeSet = [FrontendMessageID.terminate.rawValue]
         var serverWatched: MessageTypeSet = [
             BackendMessageID.readyForQuery.rawValue, BackendMessageID.parameterStatus.rawValue,
         ]
+        if tracker != nil {
+            for id in [FrontendMessageID.parse, .bind, .close, .query, .execute] { clientWatched.insert(id.rawValue) }
+            for id in [BackendMessageID.commandComplete, .emptyQueryResponse, .portalSuspended, .errorResponse] {
+                serverWatched.insert(id.rawValue)
+            }
+        }
         if transactionPooling {
             for id in [FrontendMessageID.parse, .bind, .describe, .close, .query] {
                 clientWatched.insert(id.rawValue)
@@ -93,14 +105,16 @@ struct LinkTraffic: Sendable {
     mutating func clientBytes(
         _ input: inout ByteBuffer, statements: inout ServerStatementCache, emit: (ByteBuffer) -> Void
     ) throws -> ClientOutcome {
-        defer { pending.sentRequests(takeRequestCount()) }
+        defer { countRequests() }
+        let now = tracker == nil ? NIODeadline.uptimeNanoseconds(0) : .now()
         while let event = try clientScanner.next(&input) {
             switch event {
             case .forward(let bytes):
                 emit(bytes)
             case .message(let type, let frame):
-                pending.sentRequests(takeRequestCount())
+                countRequests()
                 if type == FrontendMessageID.terminate.rawValue { return .terminated }
+                if tracker != nil { try track(type: type, frame: frame, at: now) }
                 var frame = frame
                 if transactionPooling,
                     type == FrontendMessageID.query.rawValue || type == FrontendMessageID.parse.rawValue
@@ -115,6 +129,10 @@ struct LinkTraffic: Sendable {
                         continue
                     }
                 }
+                guard transactionPooling else {
+                    emit(frame)
+                    continue
+                }
                 switch try router.route(type: type, frame: frame, cache: &statements, pending: &pending) {
                 case .forward:
                     emit(frame)
@@ -126,10 +144,55 @@ struct LinkTraffic: Sendable {
         return .forwarded
     }
 
-    private mutating func takeRequestCount() -> Int {
-        clientScanner.takeCount(of: FrontendMessageID.query.rawValue)
-            + clientScanner.takeCount(of: FrontendMessageID.sync.rawValue)
+    /// Counts the requests the scanner saw since the last call (a Query being looked at included).
+    private mutating func countRequests() {
+        let queries = clientScanner.takeCount(of: FrontendMessageID.query.rawValue)
+        let others =
+            clientScanner.takeCount(of: FrontendMessageID.sync.rawValue)
             + clientScanner.takeCount(of: FrontendMessageID.functionCall.rawValue)
+        pending.sentRequests(queries + others)
+        // The tracker counts a Query itself, when it sees its text.
+        for _ in 0..<others { tracker?.requestEnded() }
+    }
+
+    /// Tells the tracker about one client message.
+    private mutating func track(type: UInt8, frame: ByteBuffer, at now: NIODeadline) throws {
+        let inTransaction = transactionStatus != .idle
+        switch FrontendMessageID(rawValue: type) {
+        case .query:
+            guard case .query(let text) = try FrontendMessage.decode(frame: frame) else { return }
+            tracker?.query(text, at: now, inTransaction: inTransaction)
+        case .parse:
+            guard case .parse(let name, let text, _) = try FrontendMessage.decode(frame: frame) else { return }
+            tracker?.parse(statement: name, text: text)
+        case .bind:
+            var body = frame.getSlice(
+                at: frame.readerIndex + MessageScanner.headerLength,
+                length: frame.readableBytes - MessageScanner.headerLength)!
+            guard let portal = body.readCString(), let statement = body.readCString() else { return }
+            var parameters: [String?]?
+            if tracker?.captureParameters == true, case .bind(let bind) = try FrontendMessage.decode(frame: frame) {
+                parameters = bind.parameters.map { value in
+                    value.map { String(decoding: $0.readableBytesView, as: UTF8.self) }
+                }
+            }
+            tracker?.bind(portal: portal, statement: statement, parameters: parameters)
+        case .execute:
+            var body = frame.getSlice(
+                at: frame.readerIndex + MessageScanner.headerLength,
+                length: frame.readableBytes - MessageScanner.headerLength)!
+            guard let portal = body.readCString() else { return }
+            tracker?.execute(portal: portal, at: now, inTransaction: inTransaction)
+        case .close:
+            if let field = StatementNameField.locate(in: frame) { tracker?.closeStatement(field.name(in: frame)) }
+        default:
+            break
+        }
+    }
+
+    /// Hands over the statements finished since the last call.
+    mutating func takeFinishedStatements() -> [StatementTracker.Record] {
+        tracker?.takeFinished() ?? []
     }
 
     // MARK: Server to client
@@ -148,6 +211,10 @@ struct LinkTraffic: Sendable {
     ) throws -> ServerOutcome {
         var outcome = ServerOutcome()
         var input = bytes
+        if tracker != nil {
+            tracker?.forwarded(bytes: bytes.readableBytes)
+            now = .now()
+        }
         if !transactionPooling {
             emit(bytes)
             while let event = try serverScanner.next(&input) {
@@ -169,6 +236,7 @@ struct LinkTraffic: Sendable {
                     if pending.closeCompleted() == .swallow { continue }
                 case .errorResponse:
                     for lost in pending.errorReceived() { router.parseLost(lost, cache: &statements) }
+                    if tracker != nil { try trackAnswer(type: type, frame: frame) }
                 case .readyForQuery:
                     while warningsOwed > 0 {
                         warningsOwed -= 1
@@ -186,10 +254,34 @@ struct LinkTraffic: Sendable {
         return outcome
     }
 
+    /// The time of the server read being looked at (set only when statements are tracked).
+    private var now = NIODeadline.uptimeNanoseconds(0)
+
+    /// Tells the tracker about one answer from the server.
+    private mutating func trackAnswer(type: UInt8, frame: ByteBuffer) throws {
+        switch BackendMessageID(rawValue: type) {
+        case .commandComplete:
+            guard case .commandComplete(let complete) = try BackendMessage.decode(frame: frame) else { return }
+            tracker?.statementCompleted(rows: CommandTag(complete.tag).rows, at: now)
+        case .emptyQueryResponse:
+            tracker?.statementCompleted(rows: nil, at: now)
+        case .portalSuspended:
+            tracker?.statementCompleted(rows: 0, at: now)
+        case .errorResponse:
+            guard case .errorResponse(let fields) = try BackendMessage.decode(frame: frame) else { return }
+            tracker?.errorReceived(sqlState: fields.sqlState?.code, at: now)
+        case .readyForQuery:
+            tracker?.readyForQuery()
+        default:
+            break
+        }
+    }
+
     private mutating func observe(
         type: UInt8, frame: ByteBuffer, statements: inout ServerStatementCache, parameters: inout [String: String],
         outcome: inout ServerOutcome
     ) throws {
+        if tracker != nil { try trackAnswer(type: type, frame: frame) }
         if type == BackendMessageID.readyForQuery.rawValue {
             let status = frame.getInteger(at: frame.readerIndex + MessageScanner.headerLength, as: UInt8.self)
             transactionStatus = status.flatMap(TransactionStatus.init(rawValue:)) ?? transactionStatus

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -25,6 +26,14 @@ final class ProxyContext: Sendable {
     let sweepers: [SessionSweeper]
     /// Findings recorded by sessions: statements that left session state under transaction pooling.
     let findings = NIOLockedValueBox(FindingsStore())
+    /// Where statement events go, off the event loops; nil when analysis is off.
+    let analysis: AnalysisPipeline?
+    /// Whether statement events carry parameter values (`capture_parameters`).
+    let analysisCapturesParameters: Bool
+    /// Gives each client session an id for its statement events.
+    let clientIDs = Atomic<UInt64>(0)
+    /// The wall-clock time of one monotonic instant, to date events without reading the wall clock.
+    let clockAnchor = (monotonic: NIODeadline.now(), wall: Date())
     /// Normalizes statements before they reach a log line.
     let normalizer = StatementNormalizer()
     /// Clients connected now.
@@ -34,8 +43,13 @@ final class ProxyContext: Sendable {
     /// Keys recovered from clients' SCRAM exchanges, per user, for users configured with a verifier.
     private let recoveredCredentials = NIOLockedValueBox([String: ServerCredential]())
 
-    init(configuration: Configuration, loops: [any EventLoop], logger: Logger, clientTLS: TLSContext? = nil) {
+    init(
+        configuration: Configuration, loops: [any EventLoop], logger: Logger, clientTLS: TLSContext? = nil,
+        analysis: AnalysisPipeline? = nil, captureParameters: Bool = false
+    ) {
         self.configuration = configuration
+        self.analysis = analysis
+        self.analysisCapturesParameters = captureParameters
         self.clientTLS = clientTLS
         self.loops = loops
         self.logger = logger
