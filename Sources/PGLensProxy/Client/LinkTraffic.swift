@@ -114,16 +114,22 @@ struct LinkTraffic: Sendable {
             case .message(let type, let frame):
                 countRequests()
                 if type == FrontendMessageID.terminate.rawValue { return .terminated }
-                if tracker != nil { try track(type: type, frame: frame, at: now) }
-                var frame = frame
-                if transactionPooling,
-                    type == FrontendMessageID.query.rawValue || type == FrontendMessageID.parse.rawValue
+                // The SQL of a Query or Parse is decoded once, for whoever needs it.
+                var message: FrontendMessage?
+                if type == FrontendMessageID.query.rawValue || type == FrontendMessageID.parse.rawValue,
+                    transactionPooling || tracker != nil
                 {
-                    switch try inspect(type: type, frame: frame, statements: &statements) {
+                    message = try FrontendMessage.decode(frame: frame)
+                }
+                if tracker != nil { try track(type: type, frame: frame, message: message, at: now) }
+                var frame = frame
+                if transactionPooling, let decoded = message {
+                    switch try inspect(decoded, statements: &statements) {
                     case .none:
                         break
                     case .replace(let replacement):
                         frame = replacement
+                        message = nil
                     case .send(let frames):
                         for frame in frames { emit(frame) }
                         continue
@@ -133,7 +139,9 @@ struct LinkTraffic: Sendable {
                     emit(frame)
                     continue
                 }
-                switch try router.route(type: type, frame: frame, cache: &statements, pending: &pending) {
+                switch try router.route(
+                    type: type, frame: frame, decoded: message, cache: &statements, pending: &pending)
+                {
                 case .forward:
                     emit(frame)
                 case .send(let frames):
@@ -156,14 +164,16 @@ struct LinkTraffic: Sendable {
     }
 
     /// Tells the tracker about one client message.
-    private mutating func track(type: UInt8, frame: ByteBuffer, at now: NIODeadline) throws {
+    private mutating func track(
+        type: UInt8, frame: ByteBuffer, message: FrontendMessage?, at now: NIODeadline
+    ) throws {
         let inTransaction = transactionStatus != .idle
         switch FrontendMessageID(rawValue: type) {
         case .query:
-            guard case .query(let text) = try FrontendMessage.decode(frame: frame) else { return }
+            guard case .query(let text) = message else { return }
             tracker?.query(text, at: now, inTransaction: inTransaction)
         case .parse:
-            guard case .parse(let name, let text, _) = try FrontendMessage.decode(frame: frame) else { return }
+            guard case .parse(let name, let text, _) = message else { return }
             tracker?.parse(statement: name, text: text)
         case .bind:
             var body = frame.getSlice(
@@ -306,9 +316,8 @@ struct LinkTraffic: Sendable {
     /// Looks at the SQL of a Query or Parse for session state and for the commands that drop the
     /// client's prepared statements (`DEALLOCATE`, `DISCARD ALL`).
     private mutating func inspect(
-        type: UInt8, frame: ByteBuffer, statements: inout ServerStatementCache
+        _ message: FrontendMessage, statements: inout ServerStatementCache
     ) throws -> Inspection {
-        let message = try FrontendMessage.decode(frame: frame)
         let text: String
         switch message {
         case .query(let query):

@@ -22,12 +22,14 @@ struct StatementRouter: Sendable {
 
     init() {}
 
+    /// Routes one client message; `decoded` is the message already decoded, if the caller has it.
     mutating func route(
-        type: UInt8, frame: ByteBuffer, cache: inout ServerStatementCache, pending: inout PendingResponses
+        type: UInt8, frame: ByteBuffer, decoded: FrontendMessage? = nil, cache: inout ServerStatementCache,
+        pending: inout PendingResponses
     ) throws -> Route {
         switch FrontendMessageID(rawValue: type) {
         case .parse:
-            return try parse(frame, cache: &cache, pending: &pending)
+            return try parse(frame, decoded: decoded, cache: &cache, pending: &pending)
         case .bind, .describe:
             guard let field = StatementNameField.locate(in: frame), !field.isUnnamed,
                 let statement = registry[field.name(in: frame)]
@@ -65,13 +67,14 @@ struct StatementRouter: Sendable {
     }
 
     private mutating func parse(
-        _ frame: ByteBuffer, cache: inout ServerStatementCache, pending: inout PendingResponses
+        _ frame: ByteBuffer, decoded: FrontendMessage?, cache: inout ServerStatementCache,
+        pending: inout PendingResponses
     ) throws -> Route {
         guard let field = StatementNameField.locate(in: frame), !field.isUnnamed else {
             pending.sentParse(serverName: nil, clientName: nil, swallow: false)
             return .forward
         }
-        guard case .parse(let name, let query, let types) = try FrontendMessage.decode(frame: frame) else {
+        guard case .parse(let name, let query, let types) = try decoded ?? FrontendMessage.decode(frame: frame) else {
             return .forward
         }
         let statement = registry.define(name, query: query, parameterTypes: types)
