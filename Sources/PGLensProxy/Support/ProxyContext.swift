@@ -15,8 +15,10 @@ final class ProxyContext: Sendable {
     let pools: PoolManager
     let cancels = CancelRegistry()
     let logger: Logger
-    /// The server-role TLS context for clients; nil when `client_tls_sslmode = disable`.
-    let clientTLS: TLSContext?
+    /// The TLS contexts for new client and server connections; replaced by a reload.
+    let tlsContexts: TLSContextStore
+    /// The server-role TLS context for new clients; nil when `client_tls_sslmode = disable`.
+    var clientTLS: TLSContext? { tlsContexts.client }
     private let mockSeed = SecureRandom.bytes(32)
     /// Clients connected now.
     let clientCount = Atomic<Int>(0)
@@ -25,12 +27,16 @@ final class ProxyContext: Sendable {
     /// Keys recovered from clients' SCRAM exchanges, per user, for users configured with a verifier.
     private let recoveredCredentials = NIOLockedValueBox([String: ServerCredential]())
 
-    init(configuration: Configuration, loops: [any EventLoop], logger: Logger, clientTLS: TLSContext? = nil) {
+    init(
+        configuration: Configuration, loops: [any EventLoop], logger: Logger,
+        tlsContexts: TLSContextStore = TLSContextStore(.init())
+    ) {
         self.configuration = configuration
-        self.clientTLS = clientTLS
+        self.tlsContexts = tlsContexts
         self.loops = loops
         self.logger = logger
-        let connector = ServerConnector(logger: logger)
+        let connector = ServerConnector(
+            logger: logger, tlsMode: configuration.serverTLSSSLMode, tlsContexts: tlsContexts)
         let recovered = recoveredCredentials
         self.pools = PoolManager(
             loops: loops, connector: connector,
