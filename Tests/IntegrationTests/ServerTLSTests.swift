@@ -101,10 +101,15 @@ struct ServerTLSTests {
         }
     }
 
-    @Test("channel_binding=require from psql and psycopg works through pglens, as direct; plain cannot bind")
+    @Test(
+        "channel_binding=require from psql and psycopg works through pglens, as direct, and pglens binds toward PostgreSQL"
+    )
     func channelBindingFromClients() async throws {
         let ca = try await TestCA.shared.value
-        try await ProxyUnderTest.with(try await Self.config(["sslmode": "verify-full", "ca_file": ca.ca])) { proxy in
+        var config = try await Self.config(["sslmode": "verify-full", "ca_file": ca.ca])
+        config.logLevel = "debug"
+        var log = ""
+        try await ProxyUnderTest.with(config, afterStop: { log = $0 }) { proxy in
             let words = "user=app sslmode=verify-full sslrootcert=\(ca.ca) channel_binding=require"
             for dsn in [
                 TLSClients.dsn(proxy, cluster: proxy.cluster, host: "localhost", words),
@@ -121,6 +126,9 @@ struct ServerTLSTests {
                 ["-c", "SELECT 1"])
             #expect(unbound.exitCode == 0, "\(unbound)")
         }
+        // Toward PostgreSQL too, under verify-full: SCRAM-SHA-256-PLUS over TLS.
+        #expect(log.contains("sasl=SCRAM-SHA-256-PLUS"), "\(log)")
+        #expect(log.contains("tls=TLSv1.3"), "\(log)")
     }
 
     @Test(

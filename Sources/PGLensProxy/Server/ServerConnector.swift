@@ -44,7 +44,7 @@ struct ServerConnector: Sendable {
                 mode: tlsMode, retryingOverTLS: retryingOverTLS, server: "\(target.host):\(target.port)"),
             context: tlsContexts.server, host: target.host, bindsChannel: tlsMode.verifiesCertificate)
         let loginHandler = ServerLoginHandler(
-            startup: startup, machine: machine, encryption: encryption, promise: loginPromise)
+            startup: startup, machine: machine, encryption: encryption, promise: loginPromise, logger: logger)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.socketOption(.so_keepalive), value: 1)

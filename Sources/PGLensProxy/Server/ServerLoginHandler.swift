@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import PGLensTLS
 import PGWire
@@ -38,11 +39,13 @@ final class ServerLoginHandler: ChannelInboundHandler, RemovableChannelHandler, 
     private let promise: EventLoopPromise<Outcome>
     private var finished = false
     private var channel: (any Channel)?
+    private let logger: Logger
 
     init(
         startup: StartupMessage, machine: ServerLoginMachine, encryption: Encryption,
-        promise: EventLoopPromise<Outcome>
+        promise: EventLoopPromise<Outcome>, logger: Logger
     ) {
+        self.logger = logger
         self.startup = startup
         self.machine = machine
         self.encryption = encryption
@@ -84,6 +87,12 @@ final class ServerLoginHandler: ChannelInboundHandler, RemovableChannelHandler, 
                 case .wait:
                     break
                 case .loggedIn(let parameters, let backendKey):
+                    logger.debug(
+                        "logged in to the server",
+                        metadata: [
+                            "tls": "\(tlsHandler?.connection.negotiatedProtocolVersion ?? "off")",
+                            "sasl": "\(machine.saslMechanism ?? "none")",
+                        ])
                     finish(.loggedIn(parameters: parameters, backendKey: backendKey))
                 case .fail(let error):
                     let retry = encryption.negotiation.retriesOverTLS(after: error)

@@ -41,6 +41,8 @@ struct ServerLoginMachine {
     private var channelBindingData: [UInt8]?
     /// Whether SCRAM-SHA-256-PLUS is used when the server offers it.
     private var bindsChannel = false
+    /// The SASL mechanism pglens chose, once the server asked for SASL (for the log).
+    private(set) var saslMechanism: String?
 
     init(user: String, credential: ServerCredential) {
         self.user = user
@@ -126,6 +128,7 @@ struct ServerLoginMachine {
             }
             let exchange = SCRAMClientExchange(secret: secret, channelBinding: binding)
             let initial = exchange.initialResponse()
+            saslMechanism = initial.mechanism
             state = .scram(exchange)
             return .send(.saslInitialResponse(mechanism: initial.mechanism, data: initial.data))
         case (.saslContinue(let data), .scram(var exchange)):

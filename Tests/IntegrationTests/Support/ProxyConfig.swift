@@ -28,6 +28,8 @@ struct ProxyConfig: Sendable {
     var serverHost = "127.0.0.1"
     /// Databases served on another port than the test cluster's (client-visible name → port).
     var serverPorts: [String: Int] = [:]
+    /// `log_level`; written only when set.
+    var logLevel: String?
 
     func toml(listenPort: Int, serverPort: Int) -> String {
         var lines = [
@@ -42,6 +44,9 @@ struct ProxyConfig: Sendable {
         ]
         for (key, value) in clientTLS.sorted(by: { $0.key < $1.key }) {
             lines.append("client_tls_\(key) = \(quoted(value))")
+        }
+        if let logLevel {
+            lines.append("log_level = \(quoted(logLevel))")
         }
         for (key, value) in serverTLS.sorted(by: { $0.key < $1.key }) {
             lines.append("server_tls_\(key) = \(quoted(value))")
