@@ -131,6 +131,31 @@ struct ServerTLSTests {
         #expect(log.contains("tls=TLSv1.3"), "\(log)")
     }
 
+    @Test("allow: a server that refuses plain text (hostnossl reject) is tried again over TLS, as libpq does")
+    func allowFallsBackToTLS() async throws {
+        for mode in ["allow", "disable"] {
+            var config = try await Self.config(["sslmode": mode])
+            config.users["sslonly"] = PostgresCluster.sslOnlyPassword
+            try await ProxyUnderTest.with(config) { proxy in
+                let words = "user=sslonly sslmode=require"
+                let through = try await TLSClients.psql(
+                    TLSClients.dsn(proxy, cluster: proxy.cluster, words), password: PostgresCluster.sslOnlyPassword,
+                    ["-c", TLSClients.sslInUse])
+                if mode == "allow" {
+                    #expect(through.exitCode == 0, "\(through)")
+                    #expect(through.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "t", "\(through)")
+                    let direct = try await TLSClients.psql(
+                        TLSClients.dsn(nil, cluster: proxy.cluster, "user=sslonly sslmode=allow"),
+                        password: PostgresCluster.sslOnlyPassword, ["-c", TLSClients.sslInUse])
+                    #expect(direct.stdout == through.stdout, "\(direct)")
+                } else {
+                    #expect(through.exitCode != 0, "\(through)")
+                    #expect(through.stderr.contains("pg_hba.conf rejects connection"), "\(through)")
+                }
+            }
+        }
+    }
+
     @Test(
         "client certificates: app's certificate is accepted by pglens, a stranger's refused; pglens logs in as certuser with its own"
     )

@@ -3,7 +3,8 @@ import Foundation
 /// The PostgreSQL 15 cluster every integration test talks to: started once per test process, lazily,
 /// stopped at exit. Roles: `app` (SCRAM, owns database `app`), `md5user` (md5-stored), `pwuser`
 /// (pg_hba `password`), `trustuser` (pg_hba `trust`), `certuser` (pg_hba `hostssl ... cert`: a client
-/// certificate signed by ``TestCA`` with CN certuser, no password).
+/// certificate signed by ``TestCA`` with CN certuser, no password), `sslonly` (SCRAM, refused by
+/// pg_hba `hostnossl ... reject` without TLS).
 ///
 /// `ssl = on` with a certificate for `localhost` signed by ``TestCA``; plain connections work too.
 final class PostgresCluster: Sendable {
@@ -12,6 +13,7 @@ final class PostgresCluster: Sendable {
     static let md5Password = "md5-secret"
     static let pwPassword = "pw-secret"
     static let trustPassword = "trust-secret"
+    static let sslOnlyPassword = "sslonly-secret"
 
     let port: Int
     let socketDirectory: String
@@ -83,6 +85,7 @@ final class PostgresCluster: Sendable {
         local all all trust
         hostssl all certuser 127.0.0.1/32 cert
         host all certuser 127.0.0.1/32 reject
+        hostnossl all sslonly 127.0.0.1/32 reject
         host all pwuser 127.0.0.1/32 password
         host all trustuser 127.0.0.1/32 trust
         host all all 127.0.0.1/32 md5
@@ -156,6 +159,7 @@ final class PostgresCluster: Sendable {
             CREATE ROLE pwuser LOGIN PASSWORD '\(Self.pwPassword)';
             CREATE ROLE trustuser LOGIN PASSWORD '\(Self.trustPassword)';
             CREATE ROLE certuser LOGIN;
+            CREATE ROLE sslonly LOGIN PASSWORD '\(Self.sslOnlyPassword)';
             """)
         try await psqlAdmin("CREATE DATABASE app OWNER app")
         try await psqlAdmin(
