@@ -32,6 +32,7 @@ extension Configuration {
             maxPacketSize >= Self.minimumMaxPacketSize, "max_packet_size",
             "must be at least \(Self.minimumMaxPacketSize) bytes")
         check(workers >= 0, "workers", "must be 0 (one per core) or more")
+        check(maxPreparedStatements >= 1, "max_prepared_statements", "must be at least 1")
         check(
             Self.logLevels.contains(logLevel), "log_level",
             "must be one of " + Self.logLevels.joined(separator: ", "))

@@ -22,6 +22,9 @@ public struct Configuration: Sendable, Equatable {
     public var authAllowPlaintext: Bool = false
     /// The longest message a client may send, header included, in bytes.
     public var maxPacketSize: Int = 1_073_741_823
+    /// Under transaction pooling, the prepared statements each server connection keeps, least recently
+    /// used closed first.
+    public var maxPreparedStatements: Int = 200
     /// Event-loop threads; 0 means one per core.
     public var workers: Int = 0
     public var logLevel: String = "info"
@@ -94,7 +97,7 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
         let middle: String =
             "server_connect_timeout: \(serverConnectTimeout), client_login_timeout: \(clientLoginTimeout), "
             + "auth_type: \(authType.rawValue), auth_allow_plaintext: \(authAllowPlaintext), "
-            + "max_packet_size: \(maxPacketSize), workers: \(workers), log_level: \(logLevel), "
+            + "max_packet_size: \(maxPacketSize), max_prepared_statements: \(maxPreparedStatements), workers: \(workers), log_level: \(logLevel), "
         return head + middle + tls + "databases: [\(databaseList)], users: [\(userList)])"
     }
 
@@ -114,7 +117,8 @@ extension Configuration: CustomReflectable {
                 "maxDBConnections": maxDBConnections, "queryWaitTimeout": queryWaitTimeout,
                 "serverResetQuery": serverResetQuery, "serverConnectTimeout": serverConnectTimeout,
                 "clientLoginTimeout": clientLoginTimeout, "authType": authType,
-                "authAllowPlaintext": authAllowPlaintext, "maxPacketSize": maxPacketSize, "workers": workers,
+                "authAllowPlaintext": authAllowPlaintext, "maxPacketSize": maxPacketSize,
+                "maxPreparedStatements": maxPreparedStatements, "workers": workers,
                 "logLevel": logLevel, "clientTLSSSLMode": clientTLSSSLMode, "clientTLSCertFile": clientTLSCertFile,
                 "clientTLSKeyFile": clientTLSKeyFile, "clientTLSCAFile": clientTLSCAFile,
                 "clientTLSProtocols": clientTLSProtocols, "clientTLSCiphers": clientTLSCiphers,

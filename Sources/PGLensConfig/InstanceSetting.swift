@@ -16,6 +16,7 @@ enum InstanceSetting: String, CaseIterable {
     case authType = "auth_type"
     case authAllowPlaintext = "auth_allow_plaintext"
     case maxPacketSize = "max_packet_size"
+    case maxPreparedStatements = "max_prepared_statements"
     case workers
     case logLevel = "log_level"
     case clientTLSSSLMode = "client_tls_sslmode"
@@ -50,6 +51,7 @@ enum InstanceSetting: String, CaseIterable {
         case .authType: configuration.authType = try value.authMethod()
         case .authAllowPlaintext: configuration.authAllowPlaintext = try value.boolean()
         case .maxPacketSize: configuration.maxPacketSize = try value.integer()
+        case .maxPreparedStatements: configuration.maxPreparedStatements = try value.integer()
         case .workers: configuration.workers = try value.integer()
         case .logLevel: configuration.logLevel = try value.choice(Configuration.logLevels)
         case .clientTLSSSLMode:

@@ -23,7 +23,6 @@ public final class ProxyServer: Sendable {
 
     /// Binds the listener and starts accepting clients.
     public static func start(configuration: Configuration, logger: Logger) async throws -> ProxyServer {
-        try Self.checkSupported(configuration)
         let tlsContexts = TLSContextStore(try Self.tlsContexts(configuration))
         let threads = configuration.workers > 0 ? configuration.workers : System.coreCount
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
@@ -66,21 +65,6 @@ public final class ProxyServer: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
-    }
-
-    /// Refuses settings that the configuration accepts but this build cannot honour, rather than
-    /// silently doing something else.
-    static func checkSupported(_ configuration: Configuration) throws {
-        var places: [String] = []
-        if configuration.poolMode == .transaction { places.append("pool_mode") }
-        for database in configuration.databases.values.sorted(by: { $0.name < $1.name })
-        where database.poolMode == .transaction {
-            places.append("databases.\(database.name).pool_mode")
-        }
-        for user in configuration.users.values.sorted(by: { $0.name < $1.name }) where user.poolMode == .transaction {
-            places.append("users.\(user.name).pool_mode")
-        }
-        guard places.isEmpty else { throw UnsupportedSetting(keys: places) }
     }
 
     /// Rebuilds the TLS contexts from the configured certificate, key and CA files (after they were

@@ -36,6 +36,8 @@ public struct MessageScanner: Sendable {
     private var failure: PGProtocolError?
     /// One counter per type byte, touched only for counted types.
     private var counters: [Int]
+    /// The type byte of the last header read (0 before the first).
+    public private(set) var lastType: UInt8 = 0
 
     /// Creates a scanner.
     ///
@@ -121,6 +123,7 @@ public struct MessageScanner: Sendable {
     }
 
     private mutating func countHeader(_ type: UInt8) {
+        lastType = type
         if counted.contains(type) {
             counters[Int(type)] += 1
         }

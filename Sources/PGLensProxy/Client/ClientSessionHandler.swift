@@ -5,7 +5,8 @@ import PGLensTLS
 import PGWire
 
 /// One client connection: its startup and login, then its session, forwarded to a pooled server
-/// connection (session pooling: the same one until the client leaves).
+/// connection (session pooling: the same one until the client leaves; transaction pooling: one per
+/// transaction, given back at ReadyForQuery outside a transaction block).
 ///
 /// Everything here runs on the client channel's event loop. Decisions about the login are
 /// `ClientStartupMachine`'s; decisions about the pool are `PoolManager`'s.
@@ -33,8 +34,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private enum ServerRequest {
         /// The pool has never logged in: the client's login waits for the server's parameters.
         case login
-        /// The client sent its first request.
-        case firstRequest
+        /// The client sent a request (its first one; under transaction pooling, the first of a transaction).
+        case request
     }
 
     let eventLoop: any EventLoop
@@ -55,15 +56,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// A direct TLS client's first bytes (its ClientHello), handed to the TLS handler once it is added.
     private var clientHello: ByteBuffer?
     private var authScanner: MessageScanner
-    private var clientScanner: MessageScanner
-    private var serverScanner = MessageScanner(
-        watched: MessageTypeSet([BackendMessageID.readyForQuery.rawValue, BackendMessageID.parameterStatus.rawValue]),
-        counted: MessageTypeSet(), maxMessageLength: Int(Int32.max))
+    /// The session's traffic with its server connection; set for the pool mode once the client logs in.
+    private var traffic: LinkTraffic
     /// Client bytes that arrived before a server connection was linked.
     private var heldInput: [ByteBuffer] = []
-    /// Requests (Query, Sync, FunctionCall) sent to the server and not yet answered by ReadyForQuery.
-    private var pendingRequests = 0
-    private var transactionStatus: TransactionStatus = .idle
     private var cancelKey: CancelKey?
     private var poolKey: PoolKey?
     private var client: AuthenticatedClient?
@@ -82,13 +78,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         self.refusal = refusal
         self.machine = ClientStartupMachine(policy: shared.authPolicy)
         self.authScanner = MessageScanner(watched: .everyType, counted: MessageTypeSet(), maxMessageLength: 65_536)
-        self.clientScanner = MessageScanner(
-            watched: MessageTypeSet([FrontendMessageID.terminate.rawValue]),
-            counted: MessageTypeSet([
-                FrontendMessageID.query.rawValue, FrontendMessageID.sync.rawValue,
-                FrontendMessageID.functionCall.rawValue,
-            ]),
-            maxMessageLength: shared.configuration.maxPacketSize)
+        self.traffic = LinkTraffic(transactionPooling: false, maxPacketSize: shared.configuration.maxPacketSize)
     }
 
     // MARK: Channel events
@@ -123,12 +113,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         case .idle where rejector != nil:
             rejectRequests(&input)
         case .idle:
-            if input.readableBytes >= 1, input.getInteger(at: input.readerIndex) == FrontendMessageID.terminate.rawValue
-            {
-                return close()
-            }
-            heldInput.append(input)
-            requestServer(.firstRequest)
+            requestArrived(input)
         case .waitingForServer, .preparingServer:
             heldInput.append(input)
         case .closed:
@@ -305,13 +290,16 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         if let recovered = client.recoveredServerCredential { shared.remember(recovered, for: client.user) }
         logger[metadataKey: "user"] = "\(client.user)"
         logger[metadataKey: "database"] = "\(client.database)"
-        guard shared.configuration.databases[client.database] != nil else {
+        guard let database = shared.configuration.databases[client.database] else {
             return sendErrorAndClose(
                 ErrorFields(
                     severity: "FATAL", sqlState: .invalidCatalogName,
                     message: "database \"\(client.database)\" does not exist"))
         }
         self.client = client
+        let mode = shared.configuration.poolMode(database: database, user: shared.configuration.users[client.user])
+        traffic = LinkTraffic(
+            transactionPooling: mode == .transaction, maxPacketSize: shared.configuration.maxPacketSize)
         let key = PoolKey(database: client.database, user: client.user)
         poolKey = key
         cancelKey = shared.cancels.register()
@@ -323,7 +311,22 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         announcedParameters = Self.announced(defaults, settings: client.settings)
         state = .idle
         sendLoginCompletion()
-        if !heldInput.isEmpty { requestServer(.firstRequest) }
+        if !heldInput.isEmpty { requestServer(.request) }
+    }
+
+    /// The client sent a request while holding no server connection.
+    private func requestArrived(_ input: ByteBuffer) {
+        if input.readableBytes >= 1, input.getInteger(at: input.readerIndex) == FrontendMessageID.terminate.rawValue {
+            return close()
+        }
+        heldInput.append(input)
+        // Transaction pooling takes a connection per transaction: an idle one on this loop, at once.
+        if traffic.transactionPooling, let poolKey, let client,
+            let server = shared.pools.acquireIdle(key: poolKey, loopIndex: loopIndex)
+        {
+            return prepare(server, for: client)
+        }
+        requestServer(.request)
     }
 
     private func requestServer(_ request: ServerRequest) {
@@ -353,7 +356,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         switch request {
         case .login:
             sendErrorAndClose(error.withSeverity("FATAL"))
-        case .firstRequest:
+        case .request:
             failHeldRequests(error)
         }
     }
@@ -414,71 +417,61 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             announcedParameters = Self.announced(server.loginParameters, settings: client.settings)
             state = .idle
             sendLoginCompletion()
-            if !heldInput.isEmpty { requestServer(.firstRequest) }
-        case (.success(let server), .firstRequest):
+            if !heldInput.isEmpty { requestServer(.request) }
+        case (.success(let server), .request):
             prepare(server, for: client)
         }
     }
 
-    /// Applies the client's settings to the server connection, then links it.
+    /// Applies the client's settings to the server connection where they differ, then links it.
     private func prepare(_ server: ServerConnection, for client: AuthenticatedClient) {
+        let statements = client.settings.compactMap { setting -> String? in
+            server.parameters[setting.name] == setting.value ? nil : SessionSettings.setStatement(setting)
+        }
+        guard !statements.isEmpty else { return link(server) }
         state = .preparingServer(server)
-        let resetQuery = shared.configuration.serverResetQuery.nilIfEmpty
-        server.currentParameters().hop(to: eventLoop).whenComplete { [self] result in
-            guard case .preparingServer = state else {
-                return shared.pools.release(server, resetQuery: resetQuery)
-            }
-            guard case .success(let parameters) = result else {
-                shared.pools.discard(server)
-                return sendErrorAndClose(Self.serverLost)
-            }
-            let statements = client.settings.compactMap { setting -> String? in
-                parameters[setting.name] == setting.value ? nil : SessionSettings.setStatement(setting)
-            }
-            guard !statements.isEmpty else { return link(server, parameters: parameters) }
-            server.runInternalQuery(statements.joined(separator: "; ")).hop(to: eventLoop).flatMap {
-                outcome -> EventLoopFuture<(InternalQueryResult, [String: String])> in
-                server.currentParameters().hop(to: self.eventLoop).map { (outcome, $0) }
-            }.whenComplete { [self] result in
-                switch result {
-                case .success((let outcome, let parameters)):
-                    guard case .preparingServer = state else {
-                        return shared.pools.release(server, resetQuery: resetQuery)
-                    }
-                    if let error = outcome.error {
-                        shared.pools.release(server, resetQuery: resetQuery)
-                        return sendErrorAndClose(error.withSeverity("FATAL"))
-                    }
-                    link(server, parameters: parameters)
-                case .failure:
-                    shared.pools.discard(server)
-                    sendErrorAndClose(Self.serverLost)
+        server.runInternalQuery(statements.joined(separator: "; ")).hop(to: eventLoop).whenComplete { [self] result in
+            switch result {
+            case .success(let outcome):
+                guard case .preparingServer = state else {
+                    return shared.pools.release(server, resetQuery: resetQuery(after: server))
                 }
+                if let error = outcome.error {
+                    shared.pools.release(server, resetQuery: resetQuery(after: server))
+                    return sendErrorAndClose(error.withSeverity("FATAL"))
+                }
+                link(server)
+            case .failure:
+                shared.pools.discard(server)
+                sendErrorAndClose(Self.serverLost)
             }
         }
     }
 
     /// From now on bytes flow both ways between the client and `server`.
-    private func link(_ server: ServerConnection, parameters: [String: String]) {
+    private func link(_ server: ServerConnection) {
         guard let context else { return }
         if let cancelKey, let serverKey = server.backendKey {
             shared.cancels.update(cancelKey, target: CancelTarget(address: server.remoteAddress, key: serverKey))
         }
         server.link(to: self)
         state = .linked(server)
-        // What the client was told at login may differ from the server's values after the SETs.
-        let changed = parameters.filter { announcedParameters[$0.key] != $0.value }.sorted { $0.key < $1.key }
-        write(changed.map { .parameterStatus(name: $0.key, value: $0.value) }, flush: false)
-        announcedParameters = parameters
+        // What the client was told may differ from this connection's values (after the SETs, or another
+        // client's settings on it).
+        let parameters = server.parameters
+        if parameters != announcedParameters {
+            let changed = parameters.filter { announcedParameters[$0.key] != $0.value }.sorted { $0.key < $1.key }
+            write(changed.map { .parameterStatus(name: $0.key, value: $0.value) }, flush: false)
+            announcedParameters = parameters
+        }
         if !context.channel.isWritable {
             server.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
-        let held = heldInput
-        heldInput = []
-        for var bytes in held {
+        for index in heldInput.indices {
             guard case .linked = state else { break }
-            forwardToServer(&bytes, server: server)
+            forwardToServer(&heldInput[index], server: server)
         }
+        heldInput.removeAll(keepingCapacity: true)
         server.flush()
         context.flush()
     }
@@ -509,20 +502,11 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     private func forwardToServer(_ input: inout ByteBuffer, server: ServerConnection) {
         do {
-            while let event = try clientScanner.next(&input) {
-                switch event {
-                case .forward(let bytes):
-                    server.send(bytes)
-                case .message(let type, let frame):
-                    if type == FrontendMessageID.terminate.rawValue {
-                        pendingRequests += takeRequestCount()
-                        server.flush()
-                        return close()
-                    }
-                    server.send(frame)
-                }
+            let outcome = try traffic.clientBytes(&input, statements: &server.statements) { server.send($0) }
+            if outcome == .terminated {
+                server.flush()
+                close()
             }
-            pendingRequests += takeRequestCount()
         } catch let error as PGProtocolError {
             server.flush()
             sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
@@ -531,34 +515,30 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
     }
 
-    /// Requests the scanner saw the client send since the last call.
-    private func takeRequestCount() -> Int {
-        clientScanner.takeCount(of: FrontendMessageID.query.rawValue)
-            + clientScanner.takeCount(of: FrontendMessageID.sync.rawValue)
-            + clientScanner.takeCount(of: FrontendMessageID.functionCall.rawValue)
-    }
-
     func serverConnection(_ connection: ServerConnection, didRead bytes: ByteBuffer) {
         guard let context, case .linked(let server) = state, server === connection else { return }
-        // Everything the server sends goes to the client unchanged, in one write per read; the scanner
-        // only watches for ReadyForQuery and ParameterStatus.
-        context.write(wrapOutboundOut(bytes), promise: nil)
-        var input = bytes
+        let outcome: LinkTraffic.ServerOutcome
         do {
-            while let event = try serverScanner.next(&input) {
-                guard case .message(let type, let frame) = event else { continue }
-                if type == BackendMessageID.readyForQuery.rawValue {
-                    let status = frame.getInteger(at: frame.readerIndex + 5, as: UInt8.self)
-                    transactionStatus = status.flatMap(TransactionStatus.init(rawValue:)) ?? transactionStatus
-                    pendingRequests = max(0, pendingRequests - 1)
-                } else if case .parameterStatus(let name, let value) = try BackendMessage.decode(frame: frame) {
-                    server.ownerSawParameter(name, value)
-                }
-            }
+            outcome = try traffic.serverBytes(
+                bytes, statements: &server.statements, parameters: &server.parameters
+            ) { context.write(wrapOutboundOut($0), promise: nil) }
         } catch {
             shared.pools.discard(server)
-            sendErrorAndClose(Self.serverLost)
+            return sendErrorAndClose(Self.serverLost)
         }
+        if outcome.readyForQuery { releaseIfAtRest(server) }
+    }
+
+    /// Under transaction pooling, gives the server connection back once the transaction is over and the
+    /// server owes nothing.
+    private func releaseIfAtRest(_ server: ServerConnection) {
+        guard traffic.transactionPooling, traffic.transactionStatus == .idle, traffic.isAtRest else { return }
+        state = .idle
+        if let cancelKey { shared.cancels.update(cancelKey, target: nil) }
+        let pools = shared.pools
+        server.unlink { pools.release(server, resetQuery: nil) }
+        // No read-complete will come from a connection no longer linked: flush the answer now.
+        context?.flush()
     }
 
     func serverConnectionDidReadComplete(_ connection: ServerConnection) {
@@ -581,6 +561,12 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     // MARK: Ending
 
+    /// The reset query to run before `server` serves another client: none under transaction pooling, where
+    /// no session state is left behind.
+    private func resetQuery(after server: ServerConnection) -> String? {
+        traffic.transactionPooling ? nil : shared.configuration.serverResetQuery.nilIfEmpty
+    }
+
     /// The client is gone (Terminate or a closed socket): give back or close what it held.
     private func clientLeft() {
         let previous = state
@@ -591,21 +577,22 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             timeout?.cancel()
             if let poolKey { _ = shared.pools.cancelWait(key: poolKey, waiter: waiter) }
         case .linked(let server):
-            let resetQuery = shared.configuration.serverResetQuery.nilIfEmpty
-            let reusable = pendingRequests == 0 && !serverScanner.hasPartialMessage
-            let status = transactionStatus
-            server.unlink().whenComplete { [shared] _ in
-                guard reusable else { return shared.pools.discard(server) }
+            let resetQuery = resetQuery(after: server)
+            let reusable = traffic.leavesServerReusable
+            let status = traffic.transactionStatus
+            let pools = shared.pools
+            server.unlink {
+                guard reusable else { return pools.discard(server) }
                 switch status {
                 case .idle:
-                    shared.pools.release(server, resetQuery: resetQuery)
+                    pools.release(server, resetQuery: resetQuery)
                 case .inTransaction, .failed:
                     // Never leave an open transaction on a pooled connection.
                     server.runInternalQuery("ROLLBACK").whenComplete { result in
                         guard case .success(let outcome) = result, outcome.transactionStatus == .idle else {
-                            return shared.pools.discard(server)
+                            return pools.discard(server)
                         }
-                        shared.pools.release(server, resetQuery: resetQuery)
+                        pools.release(server, resetQuery: resetQuery)
                     }
                 }
             }

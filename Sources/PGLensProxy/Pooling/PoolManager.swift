@@ -30,8 +30,14 @@ final class PoolManager: @unchecked Sendable {
     private let connector: ServerConnector
     private let resolve: PoolResolver
     private let logger: Logger
+    /// The capacity of each server connection's prepared-statement cache.
+    private let maxPreparedStatements: Int
 
-    init(loops: [any EventLoop], connector: ServerConnector, resolve: @escaping PoolResolver, logger: Logger) {
+    init(
+        loops: [any EventLoop], connector: ServerConnector, resolve: @escaping PoolResolver, logger: Logger,
+        maxPreparedStatements: Int = 200
+    ) {
+        self.maxPreparedStatements = maxPreparedStatements
         self.loops = loops
         self.connector = connector
         self.resolve = resolve
@@ -58,6 +64,14 @@ final class PoolManager: @unchecked Sendable {
         return waiterID
     }
 
+    /// An idle connection of pool `key` on loop `loopIndex`, taken at once, or nil (then call `acquire`).
+    func acquireIdle(key: PoolKey, loopIndex: Int) -> ServerConnection? {
+        lock.withLock {
+            guard let serverID = state.takeIdle(key: key, loop: loopIndex) else { return nil }
+            return servers[serverID]
+        }
+    }
+
     /// The client gave up waiting. Returns false if it was already given a connection (or an error).
     func cancelWait(key: PoolKey, waiter: Int) -> Bool {
         lock.withLock {
@@ -77,6 +91,8 @@ final class PoolManager: @unchecked Sendable {
         server.runInternalQuery(resetQuery).whenComplete { result in
             switch result {
             case .success(let outcome) where outcome.error == nil && outcome.transactionStatus == .idle:
+                // `DISCARD ALL` (the usual reset query) also dropped the prepared statements.
+                server.statements.removeAll()
                 self.finishRelease(server, reusable: true)
             case .success, .failure:
                 self.finishRelease(server, reusable: false)
@@ -154,6 +170,7 @@ final class PoolManager: @unchecked Sendable {
                 switch result {
                 case .success(let server):
                     server.onClose = { [weak self] closed in self?.serverClosed(closed) }
+                    server.statements = ServerStatementCache(capacity: self.maxPreparedStatements)
                     let actions = self.lock.withLock {
                         self.servers[serverID] = server
                         self.serverDefaults[key] = server.loginParameters

@@ -88,6 +88,17 @@ struct PoolManagerState {
         return growIfPossible(key: key, pool: &pool)
     }
 
+    /// Takes an idle connection of pool `key` that lives on `loop`, if there is one and nobody waits: the
+    /// fast path of transaction pooling, which asks for a connection at every transaction.
+    mutating func takeIdle(key: PoolKey, loop: Int) -> ServerID? {
+        guard var pool = pools[key], pool.waitingCount == 0,
+            let index = pool.idle.lastIndex(where: { $0.loop == loop })
+        else { return nil }
+        let server = pool.idle.remove(at: index).server
+        pools[key] = pool
+        return server
+    }
+
     /// A waiting client gave up (timeout or disconnect). Returns false if it was no longer waiting.
     mutating func cancelWait(key: PoolKey, waiter: WaiterID) -> Bool {
         guard var pool = pools[key] else { return false }

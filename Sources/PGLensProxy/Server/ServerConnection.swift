@@ -37,8 +37,13 @@ final class ServerConnection: @unchecked Sendable {
 
     // Confined to `eventLoop`.
     private var mode: Mode = .idle
-    /// What the server reported with ParameterStatus, kept current. Confined to `eventLoop`.
-    private(set) var parameters: [String: String]
+    /// What the server reported with ParameterStatus, kept current. Read and written by whoever holds the
+    /// connection: the linked client session, or pglens's own query while it runs (its future's completion
+    /// hands the value back).
+    var parameters: [String: String]
+    /// The statements pglens prepared on this connection under transaction pooling. Used by whoever holds
+    /// the connection; the pool hands it over under its lock.
+    var statements = ServerStatementCache(capacity: 200)
     /// Reads that arrived for an owner on another loop, handed over at read-complete.
     private var pendingReads: [ByteBuffer] = []
 
@@ -77,11 +82,18 @@ final class ServerConnection: @unchecked Sendable {
     }
 
     /// Takes the connection back from its owner. Called on the owner's loop, after the last request's
-    /// answer arrived.
-    func unlink() -> EventLoopFuture<Void> {
+    /// answer arrived; `done` runs once the connection no longer delivers to the owner (at once when both
+    /// are on the same loop, else on the connection's loop).
+    func unlink(then done: @escaping @Sendable () -> Void) {
         flush()
-        return eventLoop.submit {
+        if ownerOnSameLoop {
+            if case .linked = mode { mode = .idle }
+            done()
+            return
+        }
+        eventLoop.execute {
             if case .linked = self.mode { self.mode = .idle }
+            done()
         }
     }
 
@@ -234,18 +246,9 @@ final class ServerConnection: @unchecked Sendable {
     /// Told when the channel closes, whatever the mode (the pool uses it to forget the connection).
     var onClose: (@Sendable (ServerConnection) -> Void)?
 
-    /// The parameters, read from another loop.
-    func currentParameters() -> EventLoopFuture<[String: String]> {
-        eventLoop.submit { self.parameters }
-    }
-
     /// Records a parameter the owner saw change in a ParameterStatus it forwarded. On the owner's loop.
     func ownerSawParameter(_ name: String, _ value: String) {
-        if ownerOnSameLoop {
-            parameters[name] = value
-        } else {
-            eventLoop.execute { self.parameters[name] = value }
-        }
+        parameters[name] = value
     }
 }
 

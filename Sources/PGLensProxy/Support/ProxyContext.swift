@@ -41,7 +41,7 @@ final class ProxyContext: Sendable {
         self.pools = PoolManager(
             loops: loops, connector: connector,
             resolve: { key in Self.resolve(key, configuration: configuration, recovered: recovered) },
-            logger: logger)
+            logger: logger, maxPreparedStatements: configuration.maxPreparedStatements)
     }
 
     var authPolicy: ClientAuthPolicy {

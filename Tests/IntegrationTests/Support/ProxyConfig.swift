@@ -30,6 +30,8 @@ struct ProxyConfig: Sendable {
     var serverPorts: [String: Int] = [:]
     /// `log_level`; written only when set.
     var logLevel: String?
+    /// Further top-level `key = value` lines, written as given.
+    var extraLines: [String] = []
 
     func toml(listenPort: Int, serverPort: Int) -> String {
         var lines = [
@@ -42,6 +44,7 @@ struct ProxyConfig: Sendable {
             "auth_type = \(quoted(authType))",
             "auth_allow_plaintext = \(authAllowPlaintext)",
         ]
+        lines += extraLines
         for (key, value) in clientTLS.sorted(by: { $0.key < $1.key }) {
             lines.append("client_tls_\(key) = \(quoted(value))")
         }
