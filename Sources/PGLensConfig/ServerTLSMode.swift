@@ -1,8 +1,8 @@
 /// Whether and how pglens encrypts its connections to PostgreSQL (`server_tls_sslmode`), with libpq's
 /// `sslmode` values and meanings.
 ///
-/// PostgreSQL documentation, "32.19.1 Client Verification of Server Certificates" and the `sslmode`
-/// table of "32.19.3 Protection Provided in Different Modes".
+/// PostgreSQL documentation (libpq, "SSL Support"): "Client Verification of Server Certificates" and the `sslmode`
+/// table of "Protection Provided in Different Modes".
 public enum ServerTLSMode: String, Sendable, Equatable, CaseIterable {
     /// Plain TCP: no SSLRequest is sent.
     case disable

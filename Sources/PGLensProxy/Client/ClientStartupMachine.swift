@@ -111,7 +111,7 @@ struct ClientStartupMachine {
     }
 
     /// The client's first byte is 0x16, a TLS handshake record: PostgreSQL 17's direct TLS, with no
-    /// SSLRequest. PostgreSQL documentation, "55.2.11 Direct SSL Connections" (protocol flow).
+    /// SSLRequest. PostgreSQL 17 documentation, "SSL Session Encryption" in the protocol flow chapter.
     mutating func directTLSRequested() -> Action {
         guard case .awaitingStartup = state, !policy.connectionIsEncrypted, policy.tlsMode.offersTLS else {
             state = .done

@@ -4,8 +4,8 @@ import PGWire
 /// Whether a new server connection is encrypted, as an I/O-free value: the SSLRequest, the server's
 /// one-byte answer, the TLS handshake, and what `server_tls_sslmode` makes of each outcome.
 ///
-/// PostgreSQL documentation, "55.2.10 SSL Session Encryption", and libpq's `sslmode` table
-/// ("32.19.3 Protection Provided in Different Modes").
+/// PostgreSQL documentation, "55.2.10 SSL Session Encryption" (PostgreSQL 15), and libpq's `sslmode` table
+/// ("Protection Provided in Different Modes").
 struct ServerTLSNegotiation {
     /// What the server connection must do next.
     enum Action: Equatable {
