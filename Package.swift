@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // The system OpenSSL (libssl 3, libcrypto), with a small C shim for its macros.
@@ -65,6 +66,7 @@ let package = Package(
             name: "PGLensProxy",
             dependencies: [
                 "PGWire",
+                "PGLensAnalysis",
                 "PGLensAuth",
                 "PGLensConfig",
                 "PGLensCrypto",
@@ -75,6 +77,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: hotPathSettings
+        ),
+        // Statement analysis: SQL lexing, normalization, statistics, slow log, findings, report. No I/O.
+        .target(
+            name: "PGLensAnalysis",
+            dependencies: [
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "pglens",
@@ -110,6 +120,10 @@ let package = Package(
         .testTarget(
             name: "PGLensConfigTests",
             dependencies: ["PGLensConfig"]
+        ),
+        .testTarget(
+            name: "PGLensAnalysisTests",
+            dependencies: ["PGLensAnalysis"]
         ),
         .testTarget(
             name: "PGLensProxyTests",

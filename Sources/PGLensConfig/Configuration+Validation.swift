@@ -24,7 +24,8 @@ extension Configuration {
         check(maxDBConnections >= 0, "max_db_connections", "must be 0 (no cap) or more")
         for (key, seconds) in [
             ("query_wait_timeout", queryWaitTimeout), ("server_connect_timeout", serverConnectTimeout),
-            ("client_login_timeout", clientLoginTimeout),
+            ("client_login_timeout", clientLoginTimeout), ("client_idle_timeout", clientIdleTimeout),
+            ("idle_transaction_timeout", idleTransactionTimeout), ("query_timeout", queryTimeout),
         ] {
             check(seconds.isFinite && seconds >= 0, key, "must be a number of seconds, 0 or more")
         }

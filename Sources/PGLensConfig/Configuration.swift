@@ -17,6 +17,14 @@ public struct Configuration: Sendable, Equatable {
     public var serverConnectTimeout: Double = 15
     /// How long a client may take to log in before it is disconnected.
     public var clientLoginTimeout: Double = 60
+    /// A logged-in client that sends nothing for this long is disconnected; 0 never.
+    public var clientIdleTimeout: Double = 0
+    /// A client that stays inside a transaction block without sending anything for this long is
+    /// disconnected (its transaction rolled back); 0 never.
+    public var idleTransactionTimeout: Double = 0
+    /// A request the server has not answered after this long is cancelled on the server, and the client
+    /// gets an error; 0 never.
+    public var queryTimeout: Double = 0
     public var authType: ClientAuthMethod = .scramSHA256
     /// Allow `auth_type = password` over a connection that is not encrypted.
     public var authAllowPlaintext: Bool = false
@@ -25,6 +33,9 @@ public struct Configuration: Sendable, Equatable {
     /// Under transaction pooling, the prepared statements each server connection keeps, least recently
     /// used closed first.
     public var maxPreparedStatements: Int = 200
+    /// Under transaction pooling, what to do with statements that leave session state on a server
+    /// connection; a database may set its own.
+    public var sessionStatePolicy: SessionStatePolicy = .pin
     /// Event-loop threads; 0 means one per core.
     public var workers: Int = 0
     public var logLevel: String = "info"
@@ -65,6 +76,11 @@ public struct Configuration: Sendable, Equatable {
         database.poolSize ?? defaultPoolSize
     }
 
+    /// The session-state policy in force for a database: its own, else the instance's.
+    public func sessionStatePolicy(for database: DatabaseConfiguration) -> SessionStatePolicy {
+        database.sessionStatePolicy ?? sessionStatePolicy
+    }
+
     /// The pool mode in force for a database and user: the user's, else the database's, else the instance's.
     public func poolMode(database: DatabaseConfiguration, user: UserConfiguration?) -> PoolMode {
         user?.poolMode ?? database.poolMode ?? poolMode
@@ -96,8 +112,11 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
             + "server_reset_query: \(serverResetQuery.debugDescription), "
         let middle: String =
             "server_connect_timeout: \(serverConnectTimeout), client_login_timeout: \(clientLoginTimeout), "
+            + "client_idle_timeout: \(clientIdleTimeout), idle_transaction_timeout: \(idleTransactionTimeout), "
+            + "query_timeout: \(queryTimeout), "
             + "auth_type: \(authType.rawValue), auth_allow_plaintext: \(authAllowPlaintext), "
-            + "max_packet_size: \(maxPacketSize), max_prepared_statements: \(maxPreparedStatements), workers: \(workers), log_level: \(logLevel), "
+            + "max_packet_size: \(maxPacketSize), max_prepared_statements: \(maxPreparedStatements), "
+            + "session_state_policy: \(sessionStatePolicy.rawValue), workers: \(workers), log_level: \(logLevel), "
         return head + middle + tls + "databases: [\(databaseList)], users: [\(userList)])"
     }
 
@@ -116,9 +135,11 @@ extension Configuration: CustomReflectable {
                 "maxClientConn": maxClientConn, "defaultPoolSize": defaultPoolSize,
                 "maxDBConnections": maxDBConnections, "queryWaitTimeout": queryWaitTimeout,
                 "serverResetQuery": serverResetQuery, "serverConnectTimeout": serverConnectTimeout,
-                "clientLoginTimeout": clientLoginTimeout, "authType": authType,
+                "clientLoginTimeout": clientLoginTimeout, "clientIdleTimeout": clientIdleTimeout,
+                "idleTransactionTimeout": idleTransactionTimeout, "queryTimeout": queryTimeout, "authType": authType,
                 "authAllowPlaintext": authAllowPlaintext, "maxPacketSize": maxPacketSize,
-                "maxPreparedStatements": maxPreparedStatements, "workers": workers,
+                "maxPreparedStatements": maxPreparedStatements, "sessionStatePolicy": sessionStatePolicy,
+                "workers": workers,
                 "logLevel": logLevel, "clientTLSSSLMode": clientTLSSSLMode, "clientTLSCertFile": clientTLSCertFile,
                 "clientTLSKeyFile": clientTLSKeyFile, "clientTLSCAFile": clientTLSCAFile,
                 "clientTLSProtocols": clientTLSProtocols, "clientTLSCiphers": clientTLSCiphers,

@@ -15,6 +15,9 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     public var password: String?
     /// Caps server connections to this database across all users; 0 means no cap.
     public var maxDBConnections: Int?
+    /// Under transaction pooling, what to do with statements that leave session state; `nil` means the
+    /// instance's `session_state_policy`.
+    public var sessionStatePolicy: SessionStatePolicy?
 
     public init(
         name: String, host: String = "127.0.0.1", port: Int = 5432, dbname: String? = nil,
@@ -42,6 +45,7 @@ extension DatabaseConfiguration: CustomStringConvertible, CustomDebugStringConve
         if let forceUser { fields.append("user: \(forceUser)") }
         if password != nil { fields.append("password: <password>") }
         if let maxDBConnections { fields.append("max_db_connections: \(maxDBConnections)") }
+        if let sessionStatePolicy { fields.append("session_state_policy: \(sessionStatePolicy.rawValue)") }
         return "\(name)(" + fields.joined(separator: ", ") + ")"
     }
 

@@ -8,6 +8,7 @@ enum DatabaseSetting: String, CaseIterable {
     case user
     case password
     case maxDBConnections = "max_db_connections"
+    case sessionStatePolicy = "session_state_policy"
 
     /// Checks `value` against the setting's type and stores it.
     func apply(_ value: SettingValue, to database: inout DatabaseConfiguration) throws(SettingValue.Mismatch) {
@@ -20,6 +21,7 @@ enum DatabaseSetting: String, CaseIterable {
         case .user: database.forceUser = try value.string()
         case .password: database.password = try value.string()
         case .maxDBConnections: database.maxDBConnections = try value.integer()
+        case .sessionStatePolicy: database.sessionStatePolicy = try value.sessionStatePolicy()
         }
     }
 }

@@ -13,10 +13,14 @@ enum InstanceSetting: String, CaseIterable {
     case serverResetQuery = "server_reset_query"
     case serverConnectTimeout = "server_connect_timeout"
     case clientLoginTimeout = "client_login_timeout"
+    case clientIdleTimeout = "client_idle_timeout"
+    case idleTransactionTimeout = "idle_transaction_timeout"
+    case queryTimeout = "query_timeout"
     case authType = "auth_type"
     case authAllowPlaintext = "auth_allow_plaintext"
     case maxPacketSize = "max_packet_size"
     case maxPreparedStatements = "max_prepared_statements"
+    case sessionStatePolicy = "session_state_policy"
     case workers
     case logLevel = "log_level"
     case clientTLSSSLMode = "client_tls_sslmode"
@@ -48,10 +52,14 @@ enum InstanceSetting: String, CaseIterable {
         case .serverResetQuery: configuration.serverResetQuery = try value.string()
         case .serverConnectTimeout: configuration.serverConnectTimeout = try value.seconds()
         case .clientLoginTimeout: configuration.clientLoginTimeout = try value.seconds()
+        case .clientIdleTimeout: configuration.clientIdleTimeout = try value.seconds()
+        case .idleTransactionTimeout: configuration.idleTransactionTimeout = try value.seconds()
+        case .queryTimeout: configuration.queryTimeout = try value.seconds()
         case .authType: configuration.authType = try value.authMethod()
         case .authAllowPlaintext: configuration.authAllowPlaintext = try value.boolean()
         case .maxPacketSize: configuration.maxPacketSize = try value.integer()
         case .maxPreparedStatements: configuration.maxPreparedStatements = try value.integer()
+        case .sessionStatePolicy: configuration.sessionStatePolicy = try value.sessionStatePolicy()
         case .workers: configuration.workers = try value.integer()
         case .logLevel: configuration.logLevel = try value.choice(Configuration.logLevels)
         case .clientTLSSSLMode:

@@ -110,6 +110,10 @@ enum SettingValue {
         PoolMode(rawValue: try choice(PoolMode.allCases.map(\.rawValue)))!
     }
 
+    func sessionStatePolicy() throws(Mismatch) -> SessionStatePolicy {
+        SessionStatePolicy(rawValue: try choice(SessionStatePolicy.allCases.map(\.rawValue)))!
+    }
+
     func authMethod() throws(Mismatch) -> ClientAuthMethod {
         ClientAuthMethod(rawValue: try choice(ClientAuthMethod.allCases.map(\.rawValue)))!
     }

@@ -14,6 +14,8 @@ public struct SQLState: Sendable, Hashable, CustomStringConvertible {
 
     /// `00000` successful_completion.
     public static let successfulCompletion = SQLState("00000")
+    /// `01000` warning.
+    public static let warning = SQLState("01000")
     /// `08000` connection_exception.
     public static let connectionException = SQLState("08000")
     /// `08001` sqlclient_unable_to_establish_sqlconnection.
@@ -38,6 +40,10 @@ public struct SQLState: Sendable, Hashable, CustomStringConvertible {
     public static let queryCanceled = SQLState("57014")
     /// `57P01` admin_shutdown.
     public static let adminShutdown = SQLState("57P01")
+    /// `57P05` idle_session_timeout.
+    public static let idleSessionTimeout = SQLState("57P05")
+    /// `25P03` idle_in_transaction_session_timeout.
+    public static let idleInTransactionSessionTimeout = SQLState("25P03")
     /// `57P03` cannot_connect_now.
     public static let cannotConnectNow = SQLState("57P03")
     /// `XX000` internal_error.

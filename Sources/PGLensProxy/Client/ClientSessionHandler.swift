@@ -1,5 +1,7 @@
+import Foundation
 import Logging
 import NIOCore
+import PGLensAnalysis
 import PGLensConfig
 import PGLensTLS
 import PGWire
@@ -10,7 +12,9 @@ import PGWire
 ///
 /// Everything here runs on the client channel's event loop. Decisions about the login are
 /// `ClientStartupMachine`'s; decisions about the pool are `PoolManager`'s.
-final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, @unchecked Sendable {
+final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, SessionSweeper.Session,
+    @unchecked Sendable
+{
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -69,6 +73,21 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         watched: .everyType, maxMessageLength: shared.configuration.maxPacketSize)
     /// The ParameterStatus values the client was told, to send it what changes once it has a server.
     private var announcedParameters: [String: String] = [:]
+    /// For the time limits (kept only when one is on): when the client last sent something, since when
+    /// the server owes an answer, and when pglens cancelled it.
+    private var lastClientMessage = NIODeadline.now()
+    private var requestOutstandingSince: NIODeadline?
+    private var cancelledAt: NIODeadline?
+    private var sweeper: SessionSweeper?
+    /// For statement events: the session's id and address, how many it sent, and how long the request
+    /// being linked waited for a server connection.
+    private var clientID: UInt64 = 0
+    private var clientAddress = ""
+    private var eventSequence: UInt64 = 0
+    private var waitedSince: NIODeadline?
+    private var serverWait: UInt64 = 0
+    /// Whether statement events carry parameter values (`capture_parameters`).
+    private var captureParameters: Bool { shared.analysisCapturesParameters }
 
     init(shared: ProxyContext, eventLoop: any EventLoop, refusal: ErrorFields?) {
         self.shared = shared
@@ -103,6 +122,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var input = unwrapInboundIn(data)
+        if sweeper != nil { lastClientMessage = .now() }
         switch state {
         case .linked(let server):
             forwardToServer(&input, server: server)
@@ -299,7 +319,14 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         self.client = client
         let mode = shared.configuration.poolMode(database: database, user: shared.configuration.users[client.user])
         traffic = LinkTraffic(
-            transactionPooling: mode == .transaction, maxPacketSize: shared.configuration.maxPacketSize)
+            transactionPooling: mode == .transaction,
+            sessionStatePolicy: shared.configuration.sessionStatePolicy(for: database),
+            tracker: shared.analysis == nil ? nil : StatementTracker(captureParameters: captureParameters),
+            maxPacketSize: shared.configuration.maxPacketSize)
+        if shared.analysis != nil {
+            clientID = shared.clientIDs.wrappingAdd(1, ordering: .relaxed).newValue
+            clientAddress = context?.channel.remoteAddress?.ipAddress ?? ""
+        }
         let key = PoolKey(database: client.database, user: client.user)
         poolKey = key
         cancelKey = shared.cancels.register()
@@ -331,6 +358,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     private func requestServer(_ request: ServerRequest) {
         guard let poolKey else { return }
+        if shared.analysis != nil, case .request = request { waitedSince = .now() }
         // The completion always runs later, on this loop: the wait state below is entered first.
         let waiter = shared.pools.acquire(key: poolKey, loopIndex: loopIndex) { [self] result in
             serverAcquired(result)
@@ -451,6 +479,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// From now on bytes flow both ways between the client and `server`.
     private func link(_ server: ServerConnection) {
         guard let context else { return }
+        if let waitedSince {
+            serverWait = UInt64((NIODeadline.now() - waitedSince).nanoseconds)
+            self.waitedSince = nil
+        }
         if let cancelKey, let serverKey = server.backendKey {
             shared.cancels.update(cancelKey, target: CancelTarget(address: server.remoteAddress, key: serverKey))
         }
@@ -478,6 +510,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     /// AuthenticationOk, the parameters, the cancel key and the first ReadyForQuery.
     private func sendLoginCompletion() {
+        if !shared.sweepers.isEmpty {
+            sweeper = shared.sweepers[loopIndex]
+            sweeper?.add(self)
+        }
         var messages: [BackendMessage] = [.authentication(.ok)]
         for (name, value) in announcedParameters.sorted(by: { $0.key < $1.key }) {
             messages.append(.parameterStatus(name: name, value: value))
@@ -503,6 +539,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private func forwardToServer(_ input: inout ByteBuffer, server: ServerConnection) {
         do {
             let outcome = try traffic.clientBytes(&input, statements: &server.statements) { server.send($0) }
+            if !traffic.sessionStateUses.isEmpty { recordSessionState() }
+            if sweeper != nil, requestOutstandingSince == nil, traffic.pending.unansweredRequests > 0 {
+                requestOutstandingSince = .now()
+            }
             if outcome == .terminated {
                 server.flush()
                 close()
@@ -512,6 +552,28 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: error.sqlState, message: error.message))
         } catch {
             sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .protocolViolation, message: "\(error)"))
+        }
+    }
+
+    /// Keeps each statement that left session state under transaction pooling as a finding, and logs it
+    /// (normalized: no constant of the statement reaches the log).
+    private func recordSessionState() {
+        guard let client else { return }
+        let applicationName = client.settings.first { $0.name == "application_name" }?.value ?? ""
+        for (use, action) in traffic.takeSessionStateUses() {
+            let statement = String(use.statement)
+            shared.recordSessionState(
+                SessionStateObservation(
+                    statementText: statement, database: client.database, applicationName: applicationName,
+                    action: SessionStateAction(rawValue: action.rawValue) ?? .pin, observedAt: Date()))
+            logger.log(
+                level: action == .pin ? .info : .warning,
+                "statement leaves session state under pool_mode = transaction",
+                metadata: [
+                    "kind": "\(use.kind.rawValue)", "action": "\(action.rawValue)",
+                    "application_name": "\(applicationName)",
+                    "statement": "\(shared.normalizer.normalize(statement).text)",
+                ])
         }
     }
 
@@ -526,7 +588,78 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             shared.pools.discard(server)
             return sendErrorAndClose(Self.serverLost)
         }
-        if outcome.readyForQuery { releaseIfAtRest(server) }
+        if traffic.tracker?.finished.isEmpty == false { sendStatementEvents() }
+        guard outcome.readyForQuery else { return }
+        if sweeper != nil {
+            requestOutstandingSince = traffic.pending.unansweredRequests > 0 ? .now() : nil
+            cancelledAt = nil
+        }
+        releaseIfAtRest(server)
+    }
+
+    // MARK: Time limits
+
+    func checkTimeouts(now: NIODeadline) {
+        switch state {
+        case .idle, .linked: break
+        case .startup, .authenticating, .waitingForServer, .preparingServer, .closed: return
+        }
+        let activity = ClientTimeouts.Activity(
+            lastClientMessage: lastClientMessage, requestOutstandingSince: requestOutstandingSince,
+            inTransaction: traffic.transactionStatus != .idle, cancelledAt: cancelledAt)
+        guard let expiry = shared.timeouts.expired(activity, now: now) else { return }
+        switch expiry {
+        case .clientIdle:
+            sendErrorAndClose(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .idleSessionTimeout,
+                    message: "pglens: closing the connection: client_idle_timeout passed with nothing sent"))
+        case .idleTransaction:
+            sendErrorAndClose(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .idleInTransactionSessionTimeout,
+                    message: "pglens: closing the connection: idle_transaction_timeout passed inside a transaction",
+                    detail: "The transaction was rolled back."))
+        case .query:
+            cancelledAt = now
+            guard case .linked(let server) = state, let key = server.backendKey else { return }
+            logger.warning("query_timeout passed: cancelling the request on the server")
+            CancelForwarder().send(CancelTarget(address: server.remoteAddress, key: key), on: eventLoop)
+        case .queryAbandoned:
+            if case .linked(let server) = state {
+                state = .closed
+                shared.pools.discard(server)
+            }
+            sendErrorAndClose(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .queryCanceled,
+                    message: "pglens: query_timeout passed and the server did not answer the cancel"))
+        }
+    }
+
+    /// Hands the statements that finished to the analysis, off the event loop.
+    private func sendStatementEvents() {
+        guard let analysis = shared.analysis, let client else { return }
+        let applicationName = client.settings.first { $0.name == "application_name" }?.value ?? ""
+        let standardConformingStrings = announcedParameters["standard_conforming_strings"] != "off"
+        for record in traffic.takeFinishedStatements() {
+            eventSequence += 1
+            let startNanoseconds = record.start.uptimeNanoseconds
+            let sinceAnchor = Double(Int64(startNanoseconds) - Int64(shared.clockAnchor.monotonic.uptimeNanoseconds))
+            let event = StatementEvent(
+                clientConnectionID: clientID, sequence: eventSequence, clientAddress: clientAddress,
+                database: client.database, user: client.user, applicationName: applicationName,
+                text: .simpleQuery(
+                    record.text, statementIndex: record.statementIndex,
+                    standardConformingStrings: standardConformingStrings),
+                parameters: record.parameters, startMonotonicNanoseconds: startNanoseconds,
+                startedAt: shared.clockAnchor.wall.addingTimeInterval(sinceAnchor / 1e9),
+                durationNanoseconds: record.end.uptimeNanoseconds &- startNanoseconds, rows: record.rows,
+                bytesReturned: record.bytesReturned, sqlState: record.sqlState, serverWaitNanoseconds: serverWait,
+                inExplicitTransaction: record.inTransaction)
+            serverWait = 0
+            _ = analysis.offer(event)
+        }
     }
 
     /// Under transaction pooling, gives the server connection back once the transaction is over and the
@@ -564,13 +697,15 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// The reset query to run before `server` serves another client: none under transaction pooling, where
     /// no session state is left behind.
     private func resetQuery(after server: ServerConnection) -> String? {
-        traffic.transactionPooling ? nil : shared.configuration.serverResetQuery.nilIfEmpty
+        traffic.transactionPooling && !traffic.pinned ? nil : shared.configuration.serverResetQuery.nilIfEmpty
     }
 
     /// The client is gone (Terminate or a closed socket): give back or close what it held.
     private func clientLeft() {
         let previous = state
         state = .closed
+        sweeper?.remove(self)
+        sweeper = nil
         if let cancelKey { shared.cancels.remove(cancelKey) }
         switch previous {
         case .waitingForServer(_, let waiter, let timeout):

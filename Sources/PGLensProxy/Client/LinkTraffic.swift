@@ -1,4 +1,6 @@
 import NIOCore
+import PGLensAnalysis
+import PGLensConfig
 import PGWire
 
 /// The bytes between a client and the server connection it holds: framed, rewritten where transaction
@@ -20,6 +22,17 @@ struct LinkTraffic: Sendable {
     }
 
     let transactionPooling: Bool
+    /// What to do with statements that leave session state (transaction pooling only).
+    let sessionStatePolicy: SessionStatePolicy
+    private let detector = SessionStateDetector()
+    /// The client keeps its server connection until it leaves: it left session state on it.
+    private(set) var pinned = false
+    /// Statements seen leaving session state, with what was done, not yet taken by the caller.
+    private(set) var sessionStateUses: [(use: SessionStateUse, action: SessionStatePolicy)] = []
+    /// WARNING notices owed to the client (policy `warn`), sent before the next ReadyForQuery.
+    private var warningsOwed = 0
+    /// Times every statement when analysis is on.
+    private(set) var tracker: StatementTracker?
     private var clientScanner: MessageScanner
     private var serverScanner: MessageScanner
     private(set) var pending = PendingResponses()
@@ -33,14 +46,27 @@ struct LinkTraffic: Sendable {
             FrontendMessageID.parse, .bind, .describe, .execute, .close, .flush,
         ].map(\.rawValue))
 
-    init(transactionPooling: Bool, maxPacketSize: Int) {
+    init(
+        transactionPooling: Bool, sessionStatePolicy: SessionStatePolicy = .pin, tracker: StatementTracker? = nil,
+        maxPacketSize: Int
+    ) {
         self.transactionPooling = transactionPooling
+        self.sessionStatePolicy = sessionStatePolicy
+        self.tracker = tracker
         var clientWatched: MessageTypeSet = [FrontendMessageID.terminate.rawValue]
         var serverWatched: MessageTypeSet = [
             BackendMessageID.readyForQuery.rawValue, BackendMessageID.parameterStatus.rawValue,
         ]
+        if tracker != nil {
+            for id in [FrontendMessageID.parse, .bind, .close, .query, .execute] { clientWatched.insert(id.rawValue) }
+            for id in [BackendMessageID.commandComplete, .emptyQueryResponse, .portalSuspended, .errorResponse] {
+                serverWatched.insert(id.rawValue)
+            }
+        }
         if transactionPooling {
-            for id in [FrontendMessageID.parse, .bind, .describe, .close] { clientWatched.insert(id.rawValue) }
+            for id in [FrontendMessageID.parse, .bind, .describe, .close, .query] {
+                clientWatched.insert(id.rawValue)
+            }
             for id in [BackendMessageID.parseComplete, .closeComplete, .errorResponse] {
                 serverWatched.insert(id.rawValue)
             }
@@ -54,15 +80,24 @@ struct LinkTraffic: Sendable {
     }
 
     /// Nothing is owed and nothing half-sent: under transaction pooling the server connection can go back
-    /// to the pool (if the session is not in a transaction block).
+    /// to the pool (if the session is not in a transaction block and not pinned).
     var isAtRest: Bool {
-        pending.isEmpty && !Self.extendedTypes.contains(clientScanner.lastType)
+        !pinned && pending.isEmpty && !Self.extendedTypes.contains(clientScanner.lastType)
             && !clientScanner.hasPartialMessage && !serverScanner.hasPartialMessage
     }
 
     /// Whether the server connection can be given to another client once the session ends, as far as the
     /// protocol goes (nothing owed, nothing half-sent).
-    var leavesServerReusable: Bool { isAtRest }
+    var leavesServerReusable: Bool {
+        pending.isEmpty && !Self.extendedTypes.contains(clientScanner.lastType)
+            && !clientScanner.hasPartialMessage && !serverScanner.hasPartialMessage
+    }
+
+    /// Hands over the session-state statements seen since the last call.
+    mutating func takeSessionStateUses() -> [(use: SessionStateUse, action: SessionStatePolicy)] {
+        defer { sessionStateUses.removeAll() }
+        return sessionStateUses
+    }
 
     // MARK: Client to server
 
@@ -70,14 +105,34 @@ struct LinkTraffic: Sendable {
     mutating func clientBytes(
         _ input: inout ByteBuffer, statements: inout ServerStatementCache, emit: (ByteBuffer) -> Void
     ) throws -> ClientOutcome {
-        defer { pending.sentRequests(takeRequestCount()) }
+        defer { countRequests() }
+        let now = tracker == nil ? NIODeadline.uptimeNanoseconds(0) : .now()
         while let event = try clientScanner.next(&input) {
             switch event {
             case .forward(let bytes):
                 emit(bytes)
             case .message(let type, let frame):
-                pending.sentRequests(takeRequestCount())
+                countRequests()
                 if type == FrontendMessageID.terminate.rawValue { return .terminated }
+                if tracker != nil { try track(type: type, frame: frame, at: now) }
+                var frame = frame
+                if transactionPooling,
+                    type == FrontendMessageID.query.rawValue || type == FrontendMessageID.parse.rawValue
+                {
+                    switch try inspect(type: type, frame: frame, statements: &statements) {
+                    case .none:
+                        break
+                    case .replace(let replacement):
+                        frame = replacement
+                    case .send(let frames):
+                        for frame in frames { emit(frame) }
+                        continue
+                    }
+                }
+                guard transactionPooling else {
+                    emit(frame)
+                    continue
+                }
                 switch try router.route(type: type, frame: frame, cache: &statements, pending: &pending) {
                 case .forward:
                     emit(frame)
@@ -89,10 +144,55 @@ struct LinkTraffic: Sendable {
         return .forwarded
     }
 
-    private mutating func takeRequestCount() -> Int {
-        clientScanner.takeCount(of: FrontendMessageID.query.rawValue)
-            + clientScanner.takeCount(of: FrontendMessageID.sync.rawValue)
+    /// Counts the requests the scanner saw since the last call (a Query being looked at included).
+    private mutating func countRequests() {
+        let queries = clientScanner.takeCount(of: FrontendMessageID.query.rawValue)
+        let others =
+            clientScanner.takeCount(of: FrontendMessageID.sync.rawValue)
             + clientScanner.takeCount(of: FrontendMessageID.functionCall.rawValue)
+        pending.sentRequests(queries + others)
+        // The tracker counts a Query itself, when it sees its text.
+        for _ in 0..<others { tracker?.requestEnded() }
+    }
+
+    /// Tells the tracker about one client message.
+    private mutating func track(type: UInt8, frame: ByteBuffer, at now: NIODeadline) throws {
+        let inTransaction = transactionStatus != .idle
+        switch FrontendMessageID(rawValue: type) {
+        case .query:
+            guard case .query(let text) = try FrontendMessage.decode(frame: frame) else { return }
+            tracker?.query(text, at: now, inTransaction: inTransaction)
+        case .parse:
+            guard case .parse(let name, let text, _) = try FrontendMessage.decode(frame: frame) else { return }
+            tracker?.parse(statement: name, text: text)
+        case .bind:
+            var body = frame.getSlice(
+                at: frame.readerIndex + MessageScanner.headerLength,
+                length: frame.readableBytes - MessageScanner.headerLength)!
+            guard let portal = body.readCString(), let statement = body.readCString() else { return }
+            var parameters: [String?]?
+            if tracker?.captureParameters == true, case .bind(let bind) = try FrontendMessage.decode(frame: frame) {
+                parameters = bind.parameters.map { value in
+                    value.map { String(decoding: $0.readableBytesView, as: UTF8.self) }
+                }
+            }
+            tracker?.bind(portal: portal, statement: statement, parameters: parameters)
+        case .execute:
+            var body = frame.getSlice(
+                at: frame.readerIndex + MessageScanner.headerLength,
+                length: frame.readableBytes - MessageScanner.headerLength)!
+            guard let portal = body.readCString() else { return }
+            tracker?.execute(portal: portal, at: now, inTransaction: inTransaction)
+        case .close:
+            if let field = StatementNameField.locate(in: frame) { tracker?.closeStatement(field.name(in: frame)) }
+        default:
+            break
+        }
+    }
+
+    /// Hands over the statements finished since the last call.
+    mutating func takeFinishedStatements() -> [StatementTracker.Record] {
+        tracker?.takeFinished() ?? []
     }
 
     // MARK: Server to client
@@ -111,6 +211,10 @@ struct LinkTraffic: Sendable {
     ) throws -> ServerOutcome {
         var outcome = ServerOutcome()
         var input = bytes
+        if tracker != nil {
+            tracker?.forwarded(bytes: bytes.readableBytes)
+            now = .now()
+        }
         if !transactionPooling {
             emit(bytes)
             while let event = try serverScanner.next(&input) {
@@ -132,6 +236,14 @@ struct LinkTraffic: Sendable {
                     if pending.closeCompleted() == .swallow { continue }
                 case .errorResponse:
                     for lost in pending.errorReceived() { router.parseLost(lost, cache: &statements) }
+                    if tracker != nil { try trackAnswer(type: type, frame: frame) }
+                case .readyForQuery:
+                    while warningsOwed > 0 {
+                        warningsOwed -= 1
+                        emit(Self.sessionStateWarning)
+                    }
+                    try observe(
+                        type: type, frame: frame, statements: &statements, parameters: &parameters, outcome: &outcome)
                 default:
                     try observe(
                         type: type, frame: frame, statements: &statements, parameters: &parameters, outcome: &outcome)
@@ -142,10 +254,34 @@ struct LinkTraffic: Sendable {
         return outcome
     }
 
+    /// The time of the server read being looked at (set only when statements are tracked).
+    private var now = NIODeadline.uptimeNanoseconds(0)
+
+    /// Tells the tracker about one answer from the server.
+    private mutating func trackAnswer(type: UInt8, frame: ByteBuffer) throws {
+        switch BackendMessageID(rawValue: type) {
+        case .commandComplete:
+            guard case .commandComplete(let complete) = try BackendMessage.decode(frame: frame) else { return }
+            tracker?.statementCompleted(rows: CommandTag(complete.tag).rows, at: now)
+        case .emptyQueryResponse:
+            tracker?.statementCompleted(rows: nil, at: now)
+        case .portalSuspended:
+            tracker?.statementCompleted(rows: 0, at: now)
+        case .errorResponse:
+            guard case .errorResponse(let fields) = try BackendMessage.decode(frame: frame) else { return }
+            tracker?.errorReceived(sqlState: fields.sqlState?.code, at: now)
+        case .readyForQuery:
+            tracker?.readyForQuery()
+        default:
+            break
+        }
+    }
+
     private mutating func observe(
         type: UInt8, frame: ByteBuffer, statements: inout ServerStatementCache, parameters: inout [String: String],
         outcome: inout ServerOutcome
     ) throws {
+        if tracker != nil { try trackAnswer(type: type, frame: frame) }
         if type == BackendMessageID.readyForQuery.rawValue {
             let status = frame.getInteger(at: frame.readerIndex + MessageScanner.headerLength, as: UInt8.self)
             transactionStatus = status.flatMap(TransactionStatus.init(rawValue:)) ?? transactionStatus
@@ -155,4 +291,112 @@ struct LinkTraffic: Sendable {
             parameters[name] = value
         }
     }
+
+    // MARK: Session state
+
+    /// What to do with one Query or Parse besides routing it.
+    private enum Inspection {
+        case none
+        /// Route this frame instead.
+        case replace(ByteBuffer)
+        /// Send these frames instead; nothing is routed.
+        case send([ByteBuffer])
+    }
+
+    /// Looks at the SQL of a Query or Parse for session state and for the commands that drop the
+    /// client's prepared statements (`DEALLOCATE`, `DISCARD ALL`).
+    private mutating func inspect(
+        type: UInt8, frame: ByteBuffer, statements: inout ServerStatementCache
+    ) throws -> Inspection {
+        let message = try FrontendMessage.decode(frame: frame)
+        let text: String
+        switch message {
+        case .query(let query):
+            text = query
+            if let handled = deallocation(text, statements: &statements) { return handled }
+        case .parse(_, let query, _):
+            text = query
+        default:
+            return .none
+        }
+        let uses = detector.sessionStateUses(in: text)
+        guard !uses.isEmpty else { return .none }
+        var action = sessionStatePolicy
+        var refusal: ByteBuffer?
+        if action == .error {
+            refusal = Self.refusal(of: message, kind: uses[0].kind)
+            // A Parse with parameters cannot be turned into a refusal the client's Bind still fits.
+            if refusal == nil { action = .pin }
+        }
+        for use in uses { sessionStateUses.append((use, action)) }
+        switch action {
+        case .pin:
+            pinned = true
+        case .warn:
+            warningsOwed += 1
+        case .error:
+            if let refusal { return .replace(refusal) }
+        }
+        return .none
+    }
+
+    /// `DEALLOCATE name`, `DEALLOCATE ALL` and `DISCARD ALL` sent as a simple query of one statement.
+    private mutating func deallocation(_ text: String, statements: inout ServerStatementCache) -> Inspection? {
+        guard Self.startsWithDeallocateOrDiscard(text) else { return nil }
+        switch detector.leadingCommand(of: text) {
+        case .deallocateAll, .discardAll:
+            router.forgetAll()
+            statements.removeAll()
+            return Inspection.none
+        case .deallocate(let name):
+            guard let statement = router.forget(name) else { return nil }
+            // The server connection may not have it: prepare it first, so that the DEALLOCATE succeeds.
+            var frames = router.prepareFrames(statement, cache: &statements, pending: &pending)
+            statements.remove(statement.serverName)
+            var query = ByteBuffer()
+            FrontendMessage.query("DEALLOCATE \"\(statement.serverName)\"").encode(into: &query)
+            frames.append(query)
+            return .send(frames)
+        default:
+            return nil
+        }
+    }
+
+    private static func startsWithDeallocateOrDiscard(_ text: String) -> Bool {
+        let word = text.utf8.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.prefix(10)
+        let lower = String(decoding: word.map { $0 | 0x20 }, as: UTF8.self)
+        return lower.hasPrefix("deallocate") || lower.hasPrefix("discard")
+    }
+
+    /// The message that makes the server refuse `message` with SQLSTATE 0A000, in its place in the stream:
+    /// a `DO` block that raises. Nil for a Parse with parameters, which a `DO` block cannot take.
+    private static func refusal(of message: FrontendMessage, kind: SessionStateKind) -> ByteBuffer? {
+        let raise =
+            "DO $pglens$ BEGIN RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = "
+            + "'pglens: this statement leaves session state (\(kind.rawValue)) on a pooled server connection, "
+            + "refused under pool_mode = transaction (session_state_policy = error)', "
+            + "HINT = 'Use SET LOCAL inside a transaction, or connect to a session-pooled database.'; END $pglens$"
+        var buffer = ByteBuffer()
+        switch message {
+        case .query:
+            FrontendMessage.query(raise).encode(into: &buffer)
+        case .parse(let name, _, let types) where types.isEmpty:
+            FrontendMessage.parse(name: name, query: raise, parameterTypes: []).encode(into: &buffer)
+        default:
+            return nil
+        }
+        return buffer
+    }
+
+    /// The NoticeResponse sent for each statement let through under `session_state_policy = warn`.
+    private static let sessionStateWarning: ByteBuffer = {
+        var buffer = ByteBuffer()
+        BackendMessage.noticeResponse(
+            ErrorFields(
+                severity: "WARNING", sqlState: .warning,
+                message: "pglens: this statement leaves session state on a pooled server connection; "
+                    + "under pool_mode = transaction the next client of that connection inherits it")
+        ).encode(into: &buffer)
+        return buffer
+    }()
 }

@@ -91,7 +91,14 @@ struct StatementRouter: Sendable {
         return .send(frames)
     }
 
-    /// The frames that prepare `statement` on the server connection if it lacks it.
+    /// The frames that prepare `statement` on the server connection if it lacks it (their answers are
+    /// kept from the client).
+    func prepareFrames(
+        _ statement: PreparedStatement, cache: inout ServerStatementCache, pending: inout PendingResponses
+    ) -> [ByteBuffer] {
+        prepare(statement, cache: &cache, pending: &pending)
+    }
+
     private func prepare(
         _ statement: PreparedStatement, cache: inout ServerStatementCache, pending: inout PendingResponses
     ) -> [ByteBuffer] {

@@ -1,6 +1,8 @@
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import PGLensAnalysis
 import PGLensAuth
 import PGLensConfig
 import PGLensCrypto
@@ -20,6 +22,22 @@ final class ProxyContext: Sendable {
     /// The server-role TLS context for new clients; nil when `client_tls_sslmode = disable`.
     var clientTLS: TLSContext? { tlsContexts.client }
     private let mockSeed = SecureRandom.bytes(32)
+    /// The time limits on logged-in clients.
+    let timeouts: ClientTimeouts
+    /// Per event loop, the sessions checked against `timeouts`; empty when no limit is on.
+    let sweepers: [SessionSweeper]
+    /// Findings recorded by sessions: statements that left session state under transaction pooling.
+    let findings = NIOLockedValueBox(FindingsStore())
+    /// Where statement events go, off the event loops; nil when analysis is off.
+    let analysis: AnalysisPipeline?
+    /// Whether statement events carry parameter values (`capture_parameters`).
+    let analysisCapturesParameters: Bool
+    /// Gives each client session an id for its statement events.
+    let clientIDs = Atomic<UInt64>(0)
+    /// The wall-clock time of one monotonic instant, to date events without reading the wall clock.
+    let clockAnchor = (monotonic: NIODeadline.now(), wall: Date())
+    /// Normalizes statements before they reach a log line.
+    let normalizer = StatementNormalizer()
     /// Clients connected now.
     let clientCount = Atomic<Int>(0)
     /// SCRAM credentials derived from plain passwords, per user (deriving costs thousands of hashes).
@@ -29,12 +47,21 @@ final class ProxyContext: Sendable {
 
     init(
         configuration: Configuration, loops: [any EventLoop], logger: Logger,
-        tlsContexts: TLSContextStore = TLSContextStore(.init())
+        tlsContexts: TLSContextStore = TLSContextStore(.init()), analysis: AnalysisPipeline? = nil,
+        captureParameters: Bool = false
     ) {
         self.configuration = configuration
+        self.analysis = analysis
+        self.analysisCapturesParameters = captureParameters
         self.tlsContexts = tlsContexts
         self.loops = loops
         self.logger = logger
+        let timeouts = ClientTimeouts(
+            clientIdle: configuration.clientIdleTimeout, idleTransaction: configuration.idleTransactionTimeout,
+            query: configuration.queryTimeout)
+        self.timeouts = timeouts
+        self.sweepers =
+            timeouts.isActive ? loops.map { SessionSweeper(eventLoop: $0, interval: timeouts.checkInterval) } : []
         let connector = ServerConnector(
             logger: logger, tlsMode: configuration.serverTLSSSLMode, tlsContexts: tlsContexts)
         let recovered = recoveredCredentials
@@ -63,6 +90,11 @@ final class ProxyContext: Sendable {
                     return credential
                 }
             })
+    }
+
+    /// Keeps one session-state observation as a finding.
+    func recordSessionState(_ observation: SessionStateObservation) {
+        findings.withLockedValue { $0.record(observation) }
     }
 
     /// Remembers how to log in as `user` after it passed SCRAM against a verifier.

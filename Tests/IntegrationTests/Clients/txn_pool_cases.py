@@ -8,6 +8,12 @@ Cases:
   eviction              ten prepared statements used in turn: every answer right, and the server
                         connection never holds more than it may.
   transaction-backend   every statement of a transaction block runs on the same server backend.
+  session-state POLICY  SET, LISTEN and DEALLOCATE under session_state_policy = POLICY (pin, warn or
+                        error): what the client sees, and that other clients never see its settings.
+  timeouts              (pglens with query_timeout = 1, idle_transaction_timeout = 1.5,
+                        client_idle_timeout = 3) a long query is cancelled and the session goes on; a
+                        client idle inside BEGIN is disconnected and its transaction rolled back; an idle
+                        client is disconnected.
 """
 import json
 import sys
@@ -88,10 +94,112 @@ def transaction_backend(dsn):
     return out
 
 
+def sqlstate_of_next_query(conn):
+    try:
+        conn.execute("SELECT 1")
+        return "no error"
+    except psycopg.Error as error:
+        return error.sqlstate or type(error).__name__
+
+
+def timeouts(dsn, admin_dsn):
+    out = {}
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        admin.execute("DROP TABLE IF EXISTS txn_timeouts")
+        admin.execute("CREATE TABLE txn_timeouts (v int)")
+        admin.execute("GRANT ALL ON txn_timeouts TO app")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        started = time.monotonic()
+        try:
+            conn.execute("SELECT pg_sleep(10)")
+            out["long_query"] = "no error"
+        except psycopg.Error as error:
+            out["long_query"] = error.sqlstate
+        out["cancelled_within_4s"] = time.monotonic() - started < 4
+        out["after_cancel"] = conn.execute("SELECT 2").fetchone()[0]
+    conn = psycopg.connect(dsn, autocommit=True)
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO txn_timeouts VALUES (1)")
+    time.sleep(2.5)
+    out["idle_in_transaction"] = sqlstate_of_next_query(conn)
+    conn.close()
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        out["rows_after_rollback"] = admin.execute("SELECT count(*)::int FROM txn_timeouts").fetchone()[0]
+        admin.execute("DROP TABLE txn_timeouts")
+    conn = psycopg.connect(dsn, autocommit=True)
+    conn.execute("SELECT 1")
+    time.sleep(1.0)
+    out["idle_1s"] = sqlstate_of_next_query(conn)
+    time.sleep(4.0)
+    out["idle_4s"] = sqlstate_of_next_query(conn)
+    conn.close()
+    return out
+
+
+def session_state(dsn, policy):
+    out = {}
+    notices = []
+    pinned = psycopg.connect(dsn, autocommit=True)
+    pinned.add_notice_handler(lambda diag: notices.append(diag.message_primary))
+    others = [psycopg.connect(dsn, autocommit=True) for _ in range(3)]
+    try:
+        pinned.execute("SET statement_timeout = '1234ms'")
+        out["set"] = "ok"
+    except psycopg.Error as error:
+        out["set"] = error.sqlstate
+    out["warned"] = any("session state" in (n or "") for n in notices)
+    out["own_setting"] = sorted({pinned.execute("SHOW statement_timeout").fetchone()[0] for _ in range(5)})
+    out["others_setting"] = sorted(
+        {conn.execute("SHOW statement_timeout").fetchone()[0] for conn in others for _ in range(5)}
+    )
+    try:
+        pinned.execute("SELECT 1", prepare=False)
+        out["usable_after"] = True
+    except psycopg.Error:
+        out["usable_after"] = False
+    # LISTEN/NOTIFY: the listener keeps its server connection (pin) and gets the notification.
+    listener = psycopg.connect(dsn, autocommit=True)
+    try:
+        listener.execute("LISTEN txn_pool_channel")
+        others[0].execute("NOTIFY txn_pool_channel, 'hello'")
+        received = []
+        for notify in listener.notifies(timeout=3, stop_after=1):
+            received.append(notify.payload)
+        out["notified"] = received
+    except psycopg.Error as error:
+        out["notified"] = error.sqlstate
+    listener.close()
+    # DEALLOCATE of a statement the client prepared, then the same name prepared again.
+    conn = others[1]
+    conn.execute("SELECT 'a'", prepare=True)
+    name = "_pg3_0"
+    try:
+        conn.execute(f"DEALLOCATE {name}", prepare=False)
+        out["deallocate"] = "ok"
+    except psycopg.Error as error:
+        out["deallocate"] = error.sqlstate
+    try:
+        conn.pgconn.prepare(name.encode(), b"SELECT 'b'")
+        out["prepared_again"] = conn.pgconn.exec_prepared(name.encode(), []).get_value(0, 0).decode()
+    except Exception as error:  # noqa: BLE001
+        out["prepared_again"] = type(error).__name__
+    pinned.close()
+    for conn in others:
+        conn.close()
+    # After the pinned client left, its server connection was reset: nobody inherits its setting.
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        out["after_leave"] = sorted({conn.execute("SHOW statement_timeout").fetchone()[0] for _ in range(5)})
+    return out
+
+
 def main():
     case, dsn = sys.argv[1], sys.argv[2] + " application_name=txn_pool_cases"
     if case == "injected-parse-error":
         result = injected_parse_error(dsn, sys.argv[3])
+    elif case == "session-state":
+        result = session_state(dsn, sys.argv[3])
+    elif case == "timeouts":
+        result = timeouts(dsn, sys.argv[3])
     elif case == "eviction":
         result = eviction(dsn)
     else:

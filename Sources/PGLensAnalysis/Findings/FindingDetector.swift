@@ -1,0 +1,18 @@
+/// A detector fed every statement event in order (each client's events in their ``StatementEvent/sequence``
+/// order) by the analysis consumer, that turns patterns into findings: the shape the slow-query log has and
+/// an N+1 detector will have.
+public protocol FindingDetector: Sendable {
+    /// Takes the next event.
+    mutating func consume(_ event: StatementEvent)
+    /// The findings so far; parameter values may appear in evidence only when `captureParameters` is true.
+    func findings(captureParameters: Bool) -> [Finding]
+    /// Forgets everything seen.
+    mutating func reset()
+}
+
+extension SlowQueryLog: FindingDetector {
+    /// Records the event if it is slow.
+    public mutating func consume(_ event: StatementEvent) {
+        record(event)
+    }
+}

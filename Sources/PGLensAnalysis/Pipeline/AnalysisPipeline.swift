@@ -1,0 +1,117 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// The statement analysis off the hot path: event loops ``offer(_:)`` events into a bounded queue; one
+/// consumer (``run(pollInterval:)`` as a task, or ``processPendingEvents()`` called by its own thread) drains
+/// them in batches into the statistics, the slow log and the findings; any thread takes a ``report(at:)``.
+///
+/// The aggregate state sits behind a lock taken once per batch by the consumer and briefly by readers (to
+/// copy a snapshot), never by the event loops.
+public final class AnalysisPipeline: Sendable {
+    private struct State: Sendable {
+        var statistics: StatementStatistics
+        var slowLog: SlowQueryLog
+        var findings = FindingsStore()
+        var detectors: [any FindingDetector]
+        var normalizationCache: NormalizationCache
+        var windowStartedAt: Date
+    }
+
+    /// The settings the pipeline was created with.
+    public let configuration: AnalysisConfiguration
+    private let queue: StatementEventQueue
+    private let state: NIOLockedValueBox<State>
+
+    /// Creates a pipeline whose report window starts at `startedAt`.
+    public init(configuration: AnalysisConfiguration = AnalysisConfiguration(), startedAt: Date = Date()) {
+        self.configuration = configuration
+        self.queue = StatementEventQueue(capacity: configuration.queueCapacity)
+        self.state = NIOLockedValueBox(
+            State(
+                statistics: StatementStatistics(maxStatements: configuration.maxStatements),
+                slowLog: SlowQueryLog(
+                    thresholds: configuration.slowQueryThresholds, capacity: configuration.slowLogCapacity),
+                detectors: configuration.detectors,
+                normalizationCache: NormalizationCache(capacity: configuration.normalizationCacheCapacity),
+                windowStartedAt: startedAt))
+    }
+
+    /// Hands an event to the analysis from an event loop; false when the queue was full and it was dropped.
+    @discardableResult
+    public func offer(_ event: StatementEvent) -> Bool {
+        queue.offer(event)
+    }
+
+    /// Records what the proxy did about a session-state statement in transaction-pooling mode.
+    public func recordSessionState(_ observation: SessionStateObservation) {
+        state.withLockedValue { $0.findings.record(observation) }
+    }
+
+    /// Drains and applies one batch of queued events, in order, normalizing raw simple-query texts first;
+    /// returns how many were applied.
+    /// Call from one consumer at a time.
+    @discardableResult
+    public func processPendingEvents() -> Int {
+        var batch: [StatementEvent] = []
+        batch.reserveCapacity(min(configuration.batchSize, queue.pendingCount))
+        let count = queue.drain(into: &batch, maximum: configuration.batchSize)
+        guard count > 0 else { return 0 }
+        state.withLockedValue { state in
+            for var event in batch {
+                event.text = event.text.resolved(using: &state.normalizationCache)
+                state.statistics.record(event)
+                state.slowLog.record(event)
+                for index in state.detectors.indices { state.detectors[index].consume(event) }
+            }
+        }
+        return count
+    }
+
+    /// Consumes events until the task is cancelled, sleeping `pollInterval` whenever the queue is empty.
+    public func run(pollInterval: Duration = .milliseconds(10)) async {
+        while !Task.isCancelled {
+            if processPendingEvents() == 0 {
+                try? await Task.sleep(for: pollInterval)
+            }
+        }
+    }
+
+    /// The report as of now, built from a consistent snapshot of the analysis: the lock is held only to copy
+    /// the (copy-on-write) state, the report is built outside it.
+    public func report(at generatedAt: Date = Date()) -> Report {
+        let builder = ReportBuilder(
+            instanceID: configuration.instanceID, version: configuration.version,
+            captureParameters: configuration.captureParameters)
+        let snapshot = state.withLockedValue { $0 }
+        // Read after the snapshot, so every event in it is counted as received.
+        let counters = queue.counters
+        return builder.build(
+            statistics: snapshot.statistics, slowLog: snapshot.slowLog, findings: snapshot.findings,
+            detectors: snapshot.detectors, counters: counters, windowStartedAt: snapshot.windowStartedAt,
+            generatedAt: generatedAt)
+    }
+
+    /// Statement summaries by total time, largest first (`SHOW STATEMENTS`).
+    public func statements(limit: Int = .max) -> [StatementSummary] {
+        state.withLockedValue { $0.statistics.topByTotalTime(limit: limit) }
+    }
+
+    /// The slow executions kept, oldest first (`SHOW SLOW`).
+    public func slowExecutions() -> [SlowQueryExecution] {
+        state.withLockedValue { $0.slowLog.recentExecutions }
+    }
+
+    /// The queue's accepted and dropped counts.
+    public var counters: StatementEventQueue.Counters { queue.counters }
+
+    /// Forgets statistics, slow log and findings and starts a new report window (`RESET STATS`).
+    public func reset(at startedAt: Date = Date()) {
+        state.withLockedValue { state in
+            state.statistics.reset()
+            state.slowLog.reset()
+            state.findings.reset()
+            for index in state.detectors.indices { state.detectors[index].reset() }
+            state.windowStartedAt = startedAt
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Builds the `pglens.report/v1` report from the analysis state.
+public struct ReportBuilder: Sendable {
+    /// This pglens instance's id.
+    public var instanceID: String
+    /// The pglens version.
+    public var version: String
+    /// Whether parameter values may appear in findings' evidence (`capture_parameters`).
+    public var captureParameters: Bool
+
+    /// Creates a builder.
+    public init(instanceID: String, version: String, captureParameters: Bool = false) {
+        self.instanceID = instanceID
+        self.version = version
+        self.captureParameters = captureParameters
+    }
+
+    /// The report: statements by total time (largest first), then findings by severity and time spent.
+    public func build(
+        statistics: StatementStatistics, slowLog: SlowQueryLog, findings: FindingsStore,
+        detectors: [any FindingDetector] = [], counters: StatementEventQueue.Counters, windowStartedAt: Date,
+        generatedAt: Date
+    ) -> Report {
+        var allFindings =
+            slowLog.findings(captureParameters: captureParameters)
+            + findings.findings(captureParameters: captureParameters)
+        for detector in detectors { allFindings += detector.findings(captureParameters: captureParameters) }
+        allFindings.sort { lhs, rhs in
+            if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
+            if lhs.timeMilliseconds != rhs.timeMilliseconds { return lhs.timeMilliseconds > rhs.timeMilliseconds }
+            return lhs.id < rhs.id
+        }
+        return Report(
+            generatedAt: generatedAt,
+            window: Report.Window(startedAt: windowStartedAt, endedAt: generatedAt),
+            instance: Report.Instance(id: instanceID, version: version),
+            statements: statistics.summaries(),
+            findings: allFindings,
+            analysis: Report.Analysis(
+                eventsReceived: counters.received, eventsDropped: counters.dropped,
+                statementsEvicted: statistics.evictions, slowExecutions: slowLog.slowExecutions))
+    }
+}

@@ -1,0 +1,155 @@
+import NIOCore
+import PGWire
+
+/// Pairs a session's requests with the server's answers, one record per statement executed: a simple
+/// Query yields one per statement in it (split on CommandComplete, EmptyQueryResponse and
+/// ErrorResponse), an Execute one per portal run (ended by CommandComplete, PortalSuspended or
+/// ErrorResponse), pipelined Executes matched to their answers in order.
+///
+/// I/O-free: the caller reports what it forwarded and when; finished statements collect in `finished`.
+struct StatementTracker: Sendable {
+    /// One statement, from its start to its end as seen at the proxy.
+    struct Record: Sendable, Equatable {
+        /// The SQL text as the client sent it (a Query's whole text, or a Parse's).
+        var text: String
+        /// Which statement of `text` (for a simple Query of several statements); 0 for a Parse.
+        var statementIndex: Int
+        var parameters: [String?]?
+        var start: NIODeadline
+        var end: NIODeadline
+        var rows: UInt64
+        var bytesReturned: UInt64
+        var sqlState: String?
+        var inTransaction: Bool
+    }
+
+    /// A request whose answer is awaited: a simple Query or an Execute.
+    private struct Running: Sendable {
+        /// nil when the portal's statement is unknown (its Parse came before pglens could see it).
+        var text: String?
+        var statementIndex = 0
+        var parameters: [String?]?
+        var start: NIODeadline
+        var bytes: UInt64 = 0
+        var isSimpleQuery: Bool
+        /// The Query stopped at an error: its remaining statements do not run.
+        var failed = false
+        /// Requests (Query, Sync) sent before it; the next ReadyForQuery after them ends its batch.
+        var batch: Int
+        var inTransaction: Bool
+    }
+
+    /// Whether Bind parameter values are kept (`capture_parameters`).
+    let captureParameters: Bool
+    private var statements: [String: String] = [:]
+    private var portals: [String: (text: String?, parameters: [String?]?)] = [:]
+    private var running: [Running] = []
+    private var head = 0
+    private var requestsSent = 0
+    private var requestsAnswered = 0
+    private(set) var finished: [Record] = []
+
+    init(captureParameters: Bool) {
+        self.captureParameters = captureParameters
+    }
+
+    /// Hands over the finished statements.
+    mutating func takeFinished() -> [Record] {
+        defer { finished.removeAll(keepingCapacity: true) }
+        return finished
+    }
+
+    // MARK: Client messages (as forwarded)
+
+    mutating func query(_ text: String, at time: NIODeadline, inTransaction: Bool) {
+        append(Running(text: text, start: time, isSimpleQuery: true, batch: requestsSent, inTransaction: inTransaction))
+        requestsSent += 1
+    }
+
+    mutating func parse(statement: String, text: String) {
+        statements[statement] = text
+    }
+
+    mutating func bind(portal: String, statement: String, parameters: [String?]?) {
+        portals[portal] = (statements[statement], captureParameters ? parameters : nil)
+    }
+
+    mutating func execute(portal: String, at time: NIODeadline, inTransaction: Bool) {
+        let bound = portals[portal]
+        append(
+            Running(
+                text: bound?.text, parameters: bound?.parameters, start: time, isSimpleQuery: false,
+                batch: requestsSent, inTransaction: inTransaction))
+    }
+
+    mutating func closeStatement(_ name: String) {
+        statements[name] = nil
+    }
+
+    /// A Sync or FunctionCall: a request the server ends with ReadyForQuery.
+    mutating func requestEnded() {
+        requestsSent += 1
+    }
+
+    private mutating func append(_ entry: Running) {
+        if head > 32, head * 2 > running.count {
+            running.removeFirst(head)
+            head = 0
+        }
+        running.append(entry)
+    }
+
+    // MARK: Server messages
+
+    /// Bytes forwarded to the client, counted toward the statement being answered.
+    mutating func forwarded(bytes: Int) {
+        if head < running.count { running[head].bytes += UInt64(bytes) }
+    }
+
+    /// CommandComplete, EmptyQueryResponse (`rows` nil: no statement) or PortalSuspended.
+    mutating func statementCompleted(rows: UInt64?, at time: NIODeadline) {
+        guard head < running.count else { return }
+        if let rows { finish(head, rows: rows, sqlState: nil, at: time) }
+        if running[head].isSimpleQuery {
+            // The next statement of the same Query starts now; ReadyForQuery ends the Query.
+            running[head].statementIndex += 1
+            running[head].start = time
+            running[head].bytes = 0
+        } else {
+            head += 1
+        }
+    }
+
+    /// ErrorResponse: the statement being answered failed; in the extended protocol the server skips the
+    /// rest of its batch.
+    mutating func errorReceived(sqlState: String?, at time: NIODeadline) {
+        guard head < running.count, running[head].batch <= requestsAnswered else { return }
+        finish(head, rows: 0, sqlState: sqlState, at: time)
+        if running[head].isSimpleQuery {
+            running[head].failed = true
+            return
+        }
+        head += 1
+        while head < running.count, running[head].batch <= requestsAnswered, !running[head].isSimpleQuery {
+            head += 1
+        }
+    }
+
+    /// ReadyForQuery: the current request is answered.
+    mutating func readyForQuery() {
+        while head < running.count, running[head].batch <= requestsAnswered {
+            head += 1
+        }
+        requestsAnswered = min(requestsAnswered + 1, requestsSent)
+    }
+
+    private mutating func finish(_ index: Int, rows: UInt64, sqlState: String?, at time: NIODeadline) {
+        let entry = running[index]
+        guard let text = entry.text, !entry.failed else { return }
+        finished.append(
+            Record(
+                text: text, statementIndex: entry.statementIndex, parameters: entry.parameters, start: entry.start,
+                end: time, rows: rows, bytesReturned: entry.bytes, sqlState: sqlState,
+                inTransaction: entry.inTransaction))
+    }
+}

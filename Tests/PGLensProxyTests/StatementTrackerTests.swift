@@ -1,0 +1,108 @@
+import NIOCore
+import Testing
+
+@testable import PGLensProxy
+
+@Suite struct StatementTrackerTests {
+    private func at(_ milliseconds: UInt64) -> NIODeadline {
+        .uptimeNanoseconds(1_000_000_000 + milliseconds * 1_000_000)
+    }
+
+    @Test func aSimpleQueryOfSeveralStatementsGivesOneRecordEach() {
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.query("SELECT 1; UPDATE t SET a = 1", at: at(0), inTransaction: false)
+        tracker.statementCompleted(rows: 1, at: at(2))
+        tracker.statementCompleted(rows: 7, at: at(5))
+        tracker.readyForQuery()
+        let records = tracker.takeFinished()
+        #expect(records.map(\.statementIndex) == [0, 1])
+        #expect(records.map(\.rows) == [1, 7])
+        #expect(records.map(\.start) == [at(0), at(2)])
+        #expect(records.map(\.end) == [at(2), at(5)])
+        #expect(tracker.takeFinished().isEmpty)
+    }
+
+    @Test func pipelinedExecutesAreMatchedInOrder() {
+        var tracker = StatementTracker(captureParameters: true)
+        tracker.parse(statement: "", text: "SELECT $1")
+        tracker.bind(portal: "", statement: "", parameters: ["42"])
+        tracker.execute(portal: "", at: at(0), inTransaction: false)
+        tracker.parse(statement: "s2", text: "INSERT INTO t VALUES ($1)")
+        tracker.bind(portal: "", statement: "s2", parameters: ["x"])
+        tracker.execute(portal: "", at: at(1), inTransaction: false)
+        tracker.requestEnded()
+        tracker.statementCompleted(rows: 1, at: at(3))
+        tracker.statementCompleted(rows: 1, at: at(4))
+        tracker.readyForQuery()
+        let records = tracker.takeFinished()
+        #expect(records.map(\.text) == ["SELECT $1", "INSERT INTO t VALUES ($1)"])
+        #expect(records.map(\.parameters) == [["42"], ["x"]])
+        #expect(records.map(\.end) == [at(3), at(4)])
+    }
+
+    @Test func anErrorEndsItsStatementAndSkipsTheRestOfTheBatch() {
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.parse(statement: "a", text: "SELECT 1/0")
+        tracker.parse(statement: "b", text: "SELECT 2")
+        tracker.bind(portal: "", statement: "a", parameters: nil)
+        tracker.execute(portal: "", at: at(0), inTransaction: true)
+        tracker.bind(portal: "", statement: "b", parameters: nil)
+        tracker.execute(portal: "", at: at(0), inTransaction: true)
+        tracker.requestEnded()
+        tracker.execute(portal: "", at: at(10), inTransaction: true)
+        tracker.requestEnded()
+        tracker.errorReceived(sqlState: "22012", at: at(1))
+        tracker.readyForQuery()
+        tracker.statementCompleted(rows: 1, at: at(12))
+        tracker.readyForQuery()
+        let records = tracker.takeFinished()
+        #expect(records.map(\.sqlState) == ["22012", nil])
+        #expect(records.map(\.text) == ["SELECT 1/0", "SELECT 2"])
+        #expect(records.map(\.inTransaction) == [true, true])
+        #expect(records.map(\.start) == [at(0), at(10)])
+    }
+
+    @Test func aSimpleQueryStopsAtItsError() {
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.query("SELECT 1; SELECT 1/0; SELECT 3", at: at(0), inTransaction: false)
+        tracker.statementCompleted(rows: 1, at: at(1))
+        tracker.errorReceived(sqlState: "22012", at: at(2))
+        tracker.readyForQuery()
+        tracker.query("SELECT 4", at: at(5), inTransaction: false)
+        tracker.statementCompleted(rows: 1, at: at(6))
+        tracker.readyForQuery()
+        let records = tracker.takeFinished()
+        #expect(records.map(\.statementIndex) == [0, 1, 0])
+        #expect(records.map(\.sqlState) == [nil, "22012", nil])
+        #expect(
+            records.map(\.text) == ["SELECT 1; SELECT 1/0; SELECT 3", "SELECT 1; SELECT 1/0; SELECT 3", "SELECT 4"])
+    }
+
+    @Test func emptyQueriesGiveNoRecordAndSuspendedPortalsDo() {
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.query("", at: at(0), inTransaction: false)
+        tracker.statementCompleted(rows: nil, at: at(1))
+        tracker.readyForQuery()
+        #expect(tracker.takeFinished().isEmpty)
+        tracker.parse(statement: "", text: "SELECT g FROM generate_series(1, 10) g")
+        tracker.bind(portal: "c", statement: "", parameters: nil)
+        tracker.execute(portal: "c", at: at(2), inTransaction: true)
+        tracker.execute(portal: "c", at: at(2), inTransaction: true)
+        tracker.requestEnded()
+        tracker.statementCompleted(rows: 0, at: at(3))
+        tracker.statementCompleted(rows: 5, at: at(4))
+        tracker.readyForQuery()
+        #expect(tracker.takeFinished().map(\.rows) == [0, 5])
+    }
+
+    @Test func parametersAreKeptOnlyWhenCaptured() {
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.parse(statement: "", text: "SELECT $1")
+        tracker.bind(portal: "", statement: "", parameters: ["secret"])
+        tracker.execute(portal: "", at: at(0), inTransaction: false)
+        tracker.requestEnded()
+        tracker.statementCompleted(rows: 1, at: at(1))
+        tracker.readyForQuery()
+        #expect(tracker.takeFinished().first?.parameters == nil)
+    }
+}
