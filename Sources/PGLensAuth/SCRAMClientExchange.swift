@@ -4,8 +4,22 @@ import PGLensCrypto
 ///
 /// I/O-free: send `initialResponse()` as SASLInitialResponse, then feed the payloads of
 /// AuthenticationSASLContinue and AuthenticationSASLFinal and act on each `Action`.
-/// Channel binding is not used (gs2 header `n,,`).
+/// With ``ChannelBinding/tlsServerEndPoint(_:)`` the exchange is SCRAM-SHA-256-PLUS, bound to the
+/// TLS connection (RFC 5929 `tls-server-end-point`, PostgreSQL documentation "55.3.1 SCRAM-SHA-256
+/// Authentication").
 public struct SCRAMClientExchange: Sendable {
+    /// Whether and how the exchange is bound to the TLS connection; decides the gs2 header.
+    public enum ChannelBinding: Sendable, Equatable {
+        /// `n,,`: no TLS, or pglens chooses not to bind.
+        case unsupported
+        /// `y,,`: the connection is TLS and pglens could bind, but the server did not offer
+        /// SCRAM-SHA-256-PLUS (a server that did would see a downgrade and refuse).
+        case supportedButNotOffered
+        /// `p=tls-server-end-point,,` with the hash of the server's certificate; mechanism
+        /// SCRAM-SHA-256-PLUS.
+        case tlsServerEndPoint([UInt8])
+    }
+
     /// What pglens knows about the user's secret.
     public enum Secret: Sendable, CustomStringConvertible {
         /// The plain password.
@@ -42,10 +56,9 @@ public struct SCRAMClientExchange: Sendable {
         case failed
     }
 
-    private static let gs2Header = Array("n,,".utf8)
-
     private var state: State = .awaitingServerFirst
     private let secret: Secret
+    private let channelBinding: ChannelBinding
     private let clientNonce: [UInt8]
     private let clientFirstBare: [UInt8]
 
@@ -54,10 +67,15 @@ public struct SCRAMClientExchange: Sendable {
     /// - Parameters:
     ///   - username: sent in `n=`; PostgreSQL ignores it and takes the user from the startup message,
     ///     so the default is empty, as libpq sends.
+    ///   - channelBinding: whether the exchange is bound to the TLS connection; not by default.
     ///   - nonce: the client nonce, printable ASCII without commas; random by default.
-    public init(secret: Secret, username: String = "", nonce: [UInt8] = SCRAMClientExchange.randomNonce()) {
+    public init(
+        secret: Secret, username: String = "", channelBinding: ChannelBinding = .unsupported,
+        nonce: [UInt8] = SCRAMClientExchange.randomNonce()
+    ) {
         precondition(SCRAMMessage.isValidNonce(nonce), "SCRAM nonce must be printable ASCII without commas")
         self.secret = secret
+        self.channelBinding = channelBinding
         self.clientNonce = nonce
         var escapedName: [UInt8] = []
         for byte in username.utf8 {
@@ -75,9 +93,37 @@ public struct SCRAMClientExchange: Sendable {
         SCRAMMessage.randomNonce()
     }
 
-    /// The SASLInitialResponse contents: mechanism `SCRAM-SHA-256` and `n,,n=<user>,r=<nonce>`.
+    /// The SASLInitialResponse contents: the mechanism (`SCRAM-SHA-256`, or `SCRAM-SHA-256-PLUS` when
+    /// binding) and the gs2 header followed by `n=<user>,r=<nonce>`.
     public func initialResponse() -> (mechanism: String, data: [UInt8]) {
-        (SCRAMServerExchange.mechanism, Self.gs2Header + clientFirstBare)
+        switch channelBinding {
+        case .unsupported, .supportedButNotOffered:
+            return (SCRAMServerExchange.mechanism, gs2Header + clientFirstBare)
+        case .tlsServerEndPoint:
+            return (SCRAMServerExchange.mechanismWithChannelBinding, gs2Header + clientFirstBare)
+        }
+    }
+
+    /// The gs2 header that starts client-first-message and, with the binding data, makes up `c=`.
+    private var gs2Header: [UInt8] {
+        switch channelBinding {
+        case .unsupported:
+            return Array("n,,".utf8)
+        case .supportedButNotOffered:
+            return Array("y,,".utf8)
+        case .tlsServerEndPoint:
+            return Array("p=\(SCRAMServerExchange.channelBindingType),,".utf8)
+        }
+    }
+
+    /// What `c=` carries, base64-encoded: the gs2 header, then the binding data when binding.
+    private var channelBindingInput: [UInt8] {
+        switch channelBinding {
+        case .unsupported, .supportedButNotOffered:
+            return gs2Header
+        case .tlsServerEndPoint(let data):
+            return gs2Header + data
+        }
     }
 
     /// Handles server-first-message (AuthenticationSASLContinue).
@@ -142,7 +188,7 @@ public struct SCRAMClientExchange: Sendable {
         }
         let (clientKey, serverKey) = try keys(salt: salt, iterations: iterations)
         let storedKey = SHA256.hash(clientKey)
-        let withoutProof = Array("c=".utf8) + Base64.encode(Self.gs2Header) + Array(",r=".utf8) + nonce
+        let withoutProof = Array("c=".utf8) + Base64.encode(channelBindingInput) + Array(",r=".utf8) + nonce
         let authMessage =
             clientFirstBare + [SCRAMMessage.comma] + data + [SCRAMMessage.comma] + withoutProof
         let clientSignature = HMACSHA256.authenticationCode(key: storedKey, message: authMessage)

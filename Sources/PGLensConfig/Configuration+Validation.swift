@@ -49,6 +49,11 @@ extension Configuration {
         check(hasCert || !hasKey, "client_tls_cert_file", "must be set when client_tls_key_file is")
         check(hasKey || !hasCert, "client_tls_key_file", "must be set when client_tls_cert_file is")
         check(!clientTLSCiphers.trimmingWhitespace.isEmpty, "client_tls_ciphers", "must not be empty")
+        let hasServerCert = !serverTLSCertFile.trimmingWhitespace.isEmpty
+        let hasServerKey = !serverTLSKeyFile.trimmingWhitespace.isEmpty
+        check(hasServerCert || !hasServerKey, "server_tls_cert_file", "must be set when server_tls_key_file is")
+        check(hasServerKey || !hasServerCert, "server_tls_key_file", "must be set when server_tls_cert_file is")
+        check(!serverTLSCiphers.trimmingWhitespace.isEmpty, "server_tls_ciphers", "must not be empty")
 
         check(!databases.isEmpty, "databases", "at least one database must be configured")
         for (name, database) in databases.sorted(by: { $0.key < $1.key }) {

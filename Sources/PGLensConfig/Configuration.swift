@@ -52,6 +52,20 @@ public struct Configuration: Sendable, Equatable {
     public var clientTLSProtocols: ClientTLSProtocols = .tls12
     /// An OpenSSL cipher list for TLS 1.2; `default` keeps OpenSSL's default.
     public var clientTLSCiphers: String = "default"
+    /// Whether pglens encrypts its server connections and how it checks the server's certificate.
+    public var serverTLSSSLMode: ServerTLSMode = .prefer
+    /// PEM file with the CAs trusted to sign the server's certificate (`verify-ca`, `verify-full`).
+    /// Empty: the system's trust store.
+    public var serverTLSCAFile: String = ""
+    /// PEM file with the certificate pglens presents to PostgreSQL (for `cert` authentication or
+    /// `clientcert`); empty: none.
+    public var serverTLSCertFile: String = ""
+    /// PEM file with the private key of `serverTLSCertFile`.
+    public var serverTLSKeyFile: String = ""
+    /// The lowest TLS version pglens accepts from servers (the same words as `client_tls_protocols`).
+    public var serverTLSProtocols: ClientTLSProtocols = .tls12
+    /// An OpenSSL cipher list for TLS 1.2 toward servers; `default` keeps OpenSSL's default.
+    public var serverTLSCiphers: String = "default"
     public var databases: [String: DatabaseConfiguration] = [:]
     public var users: [String: UserConfiguration] = [:]
 
@@ -85,6 +99,12 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
             + "client_tls_ca_file: \(clientTLSCAFile.debugDescription), "
             + "client_tls_protocols: \(clientTLSProtocols.rawValue), "
             + "client_tls_ciphers: \(clientTLSCiphers.debugDescription), "
+            + "server_tls_sslmode: \(serverTLSSSLMode.rawValue), "
+            + "server_tls_ca_file: \(serverTLSCAFile.debugDescription), "
+            + "server_tls_cert_file: \(serverTLSCertFile.debugDescription), "
+            + "server_tls_key_file: \(serverTLSKeyFile.debugDescription), "
+            + "server_tls_protocols: \(serverTLSProtocols.rawValue), "
+            + "server_tls_ciphers: \(serverTLSCiphers.debugDescription), "
         let head: String =
             "Configuration(listen: \(listenAddr):\(listenPort), pool_mode: \(poolMode.rawValue), "
             + "max_client_conn: \(maxClientConn), default_pool_size: \(defaultPoolSize), "
@@ -123,6 +143,9 @@ extension Configuration: CustomReflectable {
                 "logLevel": logLevel, "clientTLSSSLMode": clientTLSSSLMode, "clientTLSCertFile": clientTLSCertFile,
                 "clientTLSKeyFile": clientTLSKeyFile, "clientTLSCAFile": clientTLSCAFile,
                 "clientTLSProtocols": clientTLSProtocols, "clientTLSCiphers": clientTLSCiphers,
+                "serverTLSSSLMode": serverTLSSSLMode, "serverTLSCAFile": serverTLSCAFile,
+                "serverTLSCertFile": serverTLSCertFile, "serverTLSKeyFile": serverTLSKeyFile,
+                "serverTLSProtocols": serverTLSProtocols, "serverTLSCiphers": serverTLSCiphers,
                 "databases": databases, "users": users,
             ],
             displayStyle: .struct)

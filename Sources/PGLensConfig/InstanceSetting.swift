@@ -29,6 +29,12 @@ enum InstanceSetting: String, CaseIterable {
     case clientTLSCAFile = "client_tls_ca_file"
     case clientTLSProtocols = "client_tls_protocols"
     case clientTLSCiphers = "client_tls_ciphers"
+    case serverTLSSSLMode = "server_tls_sslmode"
+    case serverTLSCAFile = "server_tls_ca_file"
+    case serverTLSCertFile = "server_tls_cert_file"
+    case serverTLSKeyFile = "server_tls_key_file"
+    case serverTLSProtocols = "server_tls_protocols"
+    case serverTLSCiphers = "server_tls_ciphers"
 
     /// The environment variable that overrides this setting.
     var environmentVariable: String { ConfigurationLoader.environmentPrefix + rawValue.uppercased() }
@@ -66,6 +72,16 @@ enum InstanceSetting: String, CaseIterable {
             configuration.clientTLSProtocols = ClientTLSProtocols(
                 rawValue: try value.choice(ClientTLSProtocols.allCases.map(\.rawValue)))!
         case .clientTLSCiphers: configuration.clientTLSCiphers = try value.string()
+        case .serverTLSSSLMode:
+            configuration.serverTLSSSLMode = ServerTLSMode(
+                rawValue: try value.choice(ServerTLSMode.allCases.map(\.rawValue)))!
+        case .serverTLSCAFile: configuration.serverTLSCAFile = try value.string()
+        case .serverTLSCertFile: configuration.serverTLSCertFile = try value.string()
+        case .serverTLSKeyFile: configuration.serverTLSKeyFile = try value.string()
+        case .serverTLSProtocols:
+            configuration.serverTLSProtocols = ClientTLSProtocols(
+                rawValue: try value.choice(ClientTLSProtocols.allCases.map(\.rawValue)))!
+        case .serverTLSCiphers: configuration.serverTLSCiphers = try value.string()
         }
     }
 }

@@ -23,11 +23,11 @@ public final class ProxyServer: Sendable {
 
     /// Binds the listener and starts accepting clients.
     public static func start(configuration: Configuration, logger: Logger) async throws -> ProxyServer {
-        let clientTLS = try Self.clientTLSContext(configuration)
+        let tlsContexts = TLSContextStore(try Self.tlsContexts(configuration))
         let threads = configuration.workers > 0 ? configuration.workers : System.coreCount
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let loops = Array(group.makeIterator())
-        let shared = ProxyContext(configuration: configuration, loops: loops, logger: logger, clientTLS: clientTLS)
+        let shared = ProxyContext(configuration: configuration, loops: loops, logger: logger, tlsContexts: tlsContexts)
         let maxClients = configuration.maxClientConn
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -64,6 +64,50 @@ public final class ProxyServer: Sendable {
         } catch {
             try? await group.shutdownGracefully()
             throw error
+        }
+    }
+
+    /// Rebuilds the TLS contexts from the configured certificate, key and CA files (after they were
+    /// replaced, on SIGHUP). New connections use the new contexts; open ones keep theirs. When a file
+    /// cannot be loaded, the error is logged and the old contexts stay in use.
+    /// - Returns: whether the new contexts are in use.
+    @discardableResult
+    public func reloadTLS() -> Bool {
+        do {
+            shared.tlsContexts.replace(with: try Self.tlsContexts(shared.configuration))
+            shared.logger.info("TLS certificates reloaded")
+            return true
+        } catch {
+            shared.logger.error("TLS reload failed; the previous certificates stay in use: \(error)")
+            return false
+        }
+    }
+
+    /// Both TLS contexts from the configuration.
+    static func tlsContexts(_ configuration: Configuration) throws -> TLSContextStore.Contexts {
+        TLSContextStore.Contexts(
+            client: try clientTLSContext(configuration), server: try serverTLSContext(configuration))
+    }
+
+    /// The client-role TLS context toward PostgreSQL, from the `server_tls_*` keys; nil when
+    /// `server_tls_sslmode = disable`. The chain is verified for verify-ca and verify-full only.
+    static func serverTLSContext(_ configuration: Configuration) throws -> TLSContext? {
+        let mode = configuration.serverTLSSSLMode
+        guard mode != .disable else { return nil }
+        func path(_ value: String) -> String? { value.isEmpty ? nil : value }
+        let ciphers = configuration.serverTLSCiphers
+        let tlsConfiguration = TLSConfiguration(
+            role: .client,
+            certificateChainPath: path(configuration.serverTLSCertFile),
+            privateKeyPath: path(configuration.serverTLSKeyFile),
+            trustedCAPath: mode.verifiesCertificate ? path(configuration.serverTLSCAFile) : nil,
+            minimumProtocolVersion: configuration.serverTLSProtocols.requiresTLS13 ? .tls13 : .tls12,
+            cipherList: ciphers.lowercased() == "default" ? nil : ciphers,
+            peerVerification: mode.verifiesCertificate ? .verifyPeer : .none)
+        do {
+            return try TLSContext(configuration: tlsConfiguration)
+        } catch {
+            throw ServerTLSSetupError(underlying: error)
         }
     }
 

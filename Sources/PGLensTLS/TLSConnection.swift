@@ -106,6 +106,13 @@ public final class TLSConnection {
         }
     }
 
+    /// Whether OpenSSL holds input not yet turned into plaintext: decrypted bytes not read yet, or
+    /// ciphertext in the read BIO. When `false`, ``readPlaintext(into:maximum:)`` could only answer
+    /// `wantRead`, so the call can be saved.
+    public var hasPendingInput: Bool {
+        SSL_pending(ssl) > 0 || pglens_bio_pending(readBIO) > 0
+    }
+
     /// Whether the handshake has finished.
     public var isHandshakeComplete: Bool {
         SSL_is_init_finished(ssl) == 1

@@ -177,6 +177,8 @@ public final class TLSHandler: ChannelDuplexHandler {
             case .deliver:
                 writeCiphertext(context: context, promise: nil)
                 context.fireChannelRead(wrapInboundOut(plaintext))
+                // Nothing left to decrypt: another SSL_read would only say so.
+                guard connection.hasPendingInput else { return }
             case .stop:
                 spareReadBuffer = plaintext
                 writeCiphertext(context: context, promise: nil)

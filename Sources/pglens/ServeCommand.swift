@@ -62,8 +62,13 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("pglens could not start: \(error)")
             throw ExitCode(1)
         }
-        let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
-        let received = await signals.next()
+        let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
+        var received = await signals.next()
+        while received == SIGHUP {
+            logger.info("SIGHUP: reloading TLS certificates")
+            server.reloadTLS()
+            received = await signals.next()
+        }
         logger.info("shutting down", metadata: ["signal": "\(received)"])
         try await server.shutdown()
     }

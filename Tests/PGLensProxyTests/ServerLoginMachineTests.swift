@@ -308,3 +308,72 @@ import Testing
                 == Self.protocolError("server asked for an authentication method pglens does not support"))
     }
 }
+
+/// SCRAM channel binding toward the server: `-PLUS` only over TLS with a verified certificate.
+@Suite struct ServerLoginMachineChannelBindingTests {
+    static let bindingData: [UInt8] = Array(200..<232)
+    static let both = ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"]
+
+    static func initial(_ machine: inout ServerLoginMachine, offered: [String]) throws -> SASLInitialResponse {
+        try SASLInitialResponse.decode(
+            ServerLoginMachineTests.sentBody(machine.received(.authentication(.sasl(mechanisms: offered)))))
+    }
+
+    /// TLS binding data (nil: plain), whether binding is wanted, what the server offers, and the
+    /// mechanism and gs2 header pglens must answer with.
+    @Test(arguments: [
+        (bindingData as [UInt8]?, true, both, "SCRAM-SHA-256-PLUS", "p=tls-server-end-point,,n=,r="),
+        (bindingData, false, both, "SCRAM-SHA-256", "n,,"),
+        (bindingData, true, ["SCRAM-SHA-256"], "SCRAM-SHA-256", "y,,"),
+        (nil, true, both, "SCRAM-SHA-256", "n,,"),
+    ])
+    func mechanismAndHeader(
+        binding: [UInt8]?, bindWhenOffered: Bool, offered: [String], mechanism: String, header: String
+    ) throws {
+        var machine = ServerLoginMachine(user: "alice", credential: .password("s3cret"))
+        if let binding {
+            machine.encryptionEstablished(channelBinding: binding, bindWhenOffered: bindWhenOffered)
+        }
+        let initial = try Self.initial(&machine, offered: offered)
+        #expect(initial.mechanism == mechanism)
+        #expect(String(decoding: initial.data ?? [], as: UTF8.self).hasPrefix(header))
+    }
+
+    @Test func verifiedBindingLogsInAgainstABindingServer() throws {
+        var machine = ServerLoginMachine(user: "alice", credential: .password("s3cret"))
+        machine.encryptionEstablished(channelBinding: Self.bindingData, bindWhenOffered: true)
+        let credential = SCRAMCredential.derive(
+            password: "s3cret", salt: ServerLoginMachineTests.salt, iterations: ServerLoginMachineTests.iterations)
+        var server = SCRAMServerExchange(
+            credential: credential, channelBindingOffered: true, expectedChannelBinding: Self.bindingData)
+        let initial = try Self.initial(&machine, offered: Self.both)
+        guard
+            case .sendServerFirst(let serverFirst) = server.receiveInitialResponse(
+                mechanism: initial.mechanism, data: initial.data ?? [])
+        else {
+            Issue.record("the server refused the client-first-message")
+            return
+        }
+        let clientFinal = try ServerLoginMachineTests.sentBody(
+            machine.received(.authentication(.saslContinue(data: serverFirst))))
+        guard case .sendServerFinal(let serverFinal) = server.receiveResponse(Array(clientFinal.readableBytesView))
+        else {
+            Issue.record("the server refused the channel binding")
+            return
+        }
+        #expect(machine.received(.authentication(.saslFinal(data: serverFinal))) == .wait)
+        #expect(machine.received(.authentication(.ok)) == .wait)
+        #expect(machine.received(.readyForQuery(.idle)) == .loggedIn(parameters: [:], backendKey: nil))
+    }
+
+    @Test func onlyPlusOfferedWorksWhenBinding() throws {
+        var bound = ServerLoginMachine(user: "alice", credential: .password("s3cret"))
+        bound.encryptionEstablished(channelBinding: Self.bindingData, bindWhenOffered: true)
+        #expect(try Self.initial(&bound, offered: ["SCRAM-SHA-256-PLUS"]).mechanism == "SCRAM-SHA-256-PLUS")
+        var plain = ServerLoginMachine(user: "alice", credential: .password("s3cret"))
+        #expect(
+            plain.received(.authentication(.sasl(mechanisms: ["SCRAM-SHA-256-PLUS"])))
+                == ServerLoginMachineTests.protocolError(
+                    "server offers no SASL mechanism pglens supports: [\"SCRAM-SHA-256-PLUS\"]"))
+    }
+}

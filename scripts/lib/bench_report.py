@@ -42,6 +42,12 @@ def main(path, targets):
         for other in ("direct", "pgbouncer"):
             if tps.get("pglens") and tps.get(other):
                 ratios.append(f"pglens/{other} TPS = {tps['pglens'] / tps[other]:.2f}")
+        if tps.get("pglens+tls") and tps.get("direct+tls"):
+            tls_ratio = tps["pglens+tls"] / tps["direct+tls"]
+            ratios.append(f"pglens+tls/direct+tls TPS = {tls_ratio:.2f}")
+            if tps.get("pglens") and tps.get("direct"):
+                plain_ratio = tps["pglens"] / tps["direct"]
+                ratios.append(f"TLS ratio minus plain ratio = {tls_ratio - plain_ratio:+.2f}")
         if ratios:
             print()
             print("; ".join(ratios))

@@ -55,6 +55,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// The start of a startup packet that has not arrived whole yet.
     private var startupBytes: ByteBuffer?
     private var machine: ClientStartupMachine
+    /// The TLS handler put under this one when the client asked for TLS.
+    private var tlsHandler: TLSHandler?
+    /// A direct TLS client's first bytes (its ClientHello), handed to the TLS handler once it is added.
+    private var clientHello: ByteBuffer?
     private var authScanner: MessageScanner
     /// The session's traffic with its server connection; set for the pool mode once the client logs in.
     private var traffic: LinkTraffic
@@ -160,6 +164,13 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     // MARK: Startup and login
 
     private func readStartup(_ input: inout ByteBuffer) {
+        // A TLS handshake record (0x16) first: PostgreSQL 17's direct TLS. No startup packet can begin
+        // so (its length would exceed any limit).
+        if tlsHandler == nil, startupBytes == nil, input.getInteger(at: input.readerIndex, as: UInt8.self) == 0x16 {
+            clientHello = input
+            input.clear()
+            return perform(machine.directTLSRequested())
+        }
         // A startup packet may arrive in pieces: keep what came until it is whole.
         if var pending = startupBytes {
             pending.writeBuffer(&input)
@@ -234,6 +245,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         case .acceptEncryption:
             acceptEncryption(context: context)
+        case .acceptDirectEncryption:
+            acceptEncryption(context: context, direct: true)
+        case .awaitStartup:
+            break
         case .drop:
             close()
         case .send(let messages):
@@ -252,9 +267,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
     }
 
-    /// Answers 'S' in plain text, then puts a server-role `TLSHandler` in front of this handler: the
-    /// client's next bytes are its handshake, and the startup continues on the decrypted stream.
-    private func acceptEncryption(context: ChannelHandlerContext) {
+    /// Answers 'S' in plain text (unless `direct`), then puts a server-role `TLSHandler` in front of this
+    /// handler: the client's next bytes are its handshake, and the startup continues on the decrypted
+    /// stream. A direct TLS client's ClientHello, already read, is handed to the TLS handler.
+    private func acceptEncryption(context: ChannelHandlerContext, direct: Bool = false) {
         guard let tls = shared.clientTLS else { return close() }
         let handler: TLSHandler
         do {
@@ -263,15 +279,31 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             logger.warning("cannot start TLS with a client", metadata: ["error": "\(error)"])
             return close()
         }
-        var buffer = context.channel.allocator.buffer(capacity: 1)
-        buffer.writeInteger(UInt8(ascii: "S"))
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        if !direct {
+            var buffer = context.channel.allocator.buffer(capacity: 1)
+            buffer.writeInteger(UInt8(ascii: "S"))
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        }
         do {
             try context.pipeline.syncOperations.addHandler(handler, position: .before(self))
         } catch {
             logger.debug("cannot add the TLS handler", metadata: ["error": "\(error)"])
-            close()
+            return close()
         }
+        tlsHandler = handler
+        if let clientHello {
+            self.clientHello = nil
+            context.pipeline.syncOperations.fireChannelRead(NIOAny(clientHello))
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let handshake = event as? TLSHandshakeCompleted, let tlsHandler, case .startup = state else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        perform(
+            machine.encryptionEstablished(
+                alpn: handshake.negotiatedALPN, channelBinding: tlsHandler.connection.serverEndPointChannelBinding))
     }
 
     private func authenticated(_ client: AuthenticatedClient) {

@@ -16,6 +16,11 @@ struct ClientStartupMachine {
         /// Answer SSLRequest with 'S', then put TLS (server role) under the session: what follows is
         /// read from and written to the decrypted stream.
         case acceptEncryption
+        /// The client opened with a TLS ClientHello (PostgreSQL 17's direct TLS): put TLS (server role)
+        /// under the session without an answer and hand it the bytes already read.
+        case acceptDirectEncryption
+        /// Nothing to send; wait for the client's next packet.
+        case awaitStartup
         /// Close the connection without an answer.
         case drop
         /// Send these messages, then wait for the client's answer.
@@ -58,6 +63,13 @@ struct ClientStartupMachine {
 
     private var state: State = .awaitingStartup
     private var policy: ClientAuthPolicy
+    /// The connection began with a TLS ClientHello rather than SSLRequest.
+    private var isDirectTLS = false
+    /// The `tls-server-end-point` hash of pglens's certificate, once TLS is established.
+    private var channelBinding: [UInt8]?
+
+    /// The ALPN protocol a direct TLS client must negotiate.
+    static let applicationProtocol = "postgresql"
 
     init(policy: ClientAuthPolicy) {
         self.policy = policy
@@ -96,6 +108,35 @@ struct ClientStartupMachine {
         case .startup(let startup):
             return startupReceived(startup)
         }
+    }
+
+    /// The client's first byte is 0x16, a TLS handshake record: PostgreSQL 17's direct TLS, with no
+    /// SSLRequest. PostgreSQL 17 documentation, "SSL Session Encryption" in the protocol flow chapter.
+    mutating func directTLSRequested() -> Action {
+        guard case .awaitingStartup = state, !policy.connectionIsEncrypted, policy.tlsMode.offersTLS else {
+            state = .done
+            return .drop
+        }
+        policy.connectionIsEncrypted = true
+        isDirectTLS = true
+        return .acceptDirectEncryption
+    }
+
+    /// The TLS handshake with the client completed. `alpn`: the protocol negotiated, which a direct TLS
+    /// client must have set to `postgresql`; `channelBinding`: the hash of pglens's certificate, for
+    /// SCRAM-SHA-256-PLUS.
+    mutating func encryptionEstablished(alpn: String?, channelBinding: [UInt8]?) -> Action {
+        guard case .awaitingStartup = state, policy.connectionIsEncrypted else {
+            state = .done
+            return .fail(Self.protocolViolation("unexpected TLS handshake"))
+        }
+        if isDirectTLS, alpn != Self.applicationProtocol {
+            state = .done
+            return .fail(
+                Self.protocolViolation("received direct SSL connection request without ALPN protocol negotiation"))
+        }
+        self.channelBinding = channelBinding
+        return .awaitStartup
     }
 
     /// A PasswordMessage / SASLInitialResponse / SASLResponse ('p') arrived; `body` follows the length.
@@ -203,22 +244,32 @@ struct ClientStartupMachine {
         case (.md5, .scramVerifier), (.scramSHA256, .plain), (.scramSHA256, .scramVerifier), (.scramSHA256, .none):
             let exchange: SCRAMServerExchange
             var credential: SCRAMCredential
+            // Over TLS, SCRAM-SHA-256-PLUS is offered first, as PostgreSQL does.
+            let binds = policy.connectionIsEncrypted && channelBinding != nil
             switch secret {
             case .plain(let password):
                 credential = policy.scramCredential(user, password)
-                exchange = SCRAMServerExchange(credential: credential)
+                exchange = SCRAMServerExchange(
+                    credential: credential, channelBindingOffered: binds, expectedChannelBinding: channelBinding)
             case .scramVerifier(let verifier):
                 guard let parsed = try? SCRAMCredential(verifier: verifier) else {
                     return refuse(.invalidPassword, message: "password authentication failed for user \"\(user)\"")
                 }
                 credential = parsed
-                exchange = SCRAMServerExchange(credential: credential)
+                exchange = SCRAMServerExchange(
+                    credential: credential, channelBindingOffered: binds, expectedChannelBinding: channelBinding)
             case .md5Hash, .none:
-                exchange = SCRAMServerExchange.mock(user: user, mockSeed: policy.mockSeed)
+                exchange = SCRAMServerExchange.mock(
+                    user: user, mockSeed: policy.mockSeed, channelBindingOffered: binds,
+                    expectedChannelBinding: channelBinding)
                 credential = SCRAMCredential(salt: [], iterations: 1, storedKey: [], serverKey: [])
             }
+            let mechanisms =
+                binds
+                ? [SCRAMServerExchange.mechanismWithChannelBinding, SCRAMServerExchange.mechanism]
+                : [SCRAMServerExchange.mechanism]
             state = .awaitingSASLInitial(pending.negotiationSent, exchange, credential)
-            return .send(negotiation + [.authentication(.sasl(mechanisms: ["SCRAM-SHA-256"]))])
+            return .send(negotiation + [.authentication(.sasl(mechanisms: mechanisms))])
         }
     }
 

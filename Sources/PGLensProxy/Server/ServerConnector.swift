@@ -1,9 +1,10 @@
 import Logging
 import NIOCore
 import NIOPosix
+import PGLensConfig
 import PGWire
 
-/// Opens and logs in server connections.
+/// Opens and logs in server connections, encrypted as `server_tls_sslmode` says.
 struct ServerConnector: Sendable {
     /// Where and as whom to connect for one pool.
     struct Target: Sendable {
@@ -21,9 +22,16 @@ struct ServerConnector: Sendable {
     }
 
     let logger: Logger
+    /// `server_tls_sslmode`.
+    var tlsMode: ServerTLSMode = .disable
+    /// Where the client-role TLS context is taken from, fresh for each connection (it may be reloaded).
+    var tlsContexts = TLSContextStore(.init())
 
+    /// Opens a connection to `target` and logs in. With `retryingOverTLS`, this is `allow`'s second
+    /// attempt, made when the server refused a plain login: TLS or nothing.
     func connect(
-        id: Int, key: PoolKey, target: Target, on eventLoop: any EventLoop, loopIndex: Int
+        id: Int, key: PoolKey, target: Target, on eventLoop: any EventLoop, loopIndex: Int,
+        retryingOverTLS: Bool = false
     ) -> EventLoopFuture<ServerConnection> {
         let loginPromise = eventLoop.makePromise(of: ServerLoginHandler.Outcome.self)
         let startup = StartupMessage(parameters: [
@@ -31,7 +39,12 @@ struct ServerConnector: Sendable {
             StartupParameter(name: "database", value: target.database),
         ])
         let machine = ServerLoginMachine(user: target.user, credential: target.credential)
-        let loginHandler = ServerLoginHandler(startup: startup, machine: machine, promise: loginPromise)
+        let encryption = ServerLoginHandler.Encryption(
+            negotiation: ServerTLSNegotiation(
+                mode: tlsMode, retryingOverTLS: retryingOverTLS, server: "\(target.host):\(target.port)"),
+            context: tlsContexts.server, host: target.host, bindsChannel: tlsMode.verifiesCertificate)
+        let loginHandler = ServerLoginHandler(
+            startup: startup, machine: machine, encryption: encryption, promise: loginPromise, logger: logger)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.socketOption(.so_keepalive), value: 1)
@@ -59,31 +72,47 @@ struct ServerConnector: Sendable {
                                 "pglens: could not connect to server \(target.host):\(target.port): \(error)")))
             }
             .flatMap { channel in
-                loginPromise.futureResult.flatMapThrowing { outcome -> ServerConnection in
+                loginPromise.futureResult.flatMap { outcome -> EventLoopFuture<ServerConnection> in
                     deadline.cancel()
-                    switch outcome {
-                    case .failed(let error):
-                        channel.close(promise: nil)
-                        throw Failure(error: error)
-                    case .loggedIn(let parameters, let backendKey):
-                        guard let remoteAddress = channel.remoteAddress else {
-                            channel.close(promise: nil)
-                            throw Failure(
-                                error: ErrorFields(
-                                    severity: "FATAL", sqlState: .connectionFailure,
-                                    message: "pglens: the server connection has no peer address"))
+                    guard case .refusedWithoutTLS = outcome else {
+                        return eventLoop.makeCompletedFuture {
+                            try Self.established(channel, outcome, loginHandler, id, key, loopIndex, logger)
                         }
-                        let connection = ServerConnection(
-                            id: id, key: key, channel: channel, remoteAddress: remoteAddress,
-                            backendKey: backendKey, parameters: parameters, loopIndex: loopIndex,
-                            logger: logger)
-                        let sync = channel.pipeline.syncOperations
-                        sync.removeHandler(loginHandler, promise: nil)
-                        try sync.addHandler(ServerConnectionHandler(connection: connection))
-                        return connection
                     }
+                    channel.close(promise: nil)
+                    return connect(
+                        id: id, key: key, target: target, on: eventLoop, loopIndex: loopIndex,
+                        retryingOverTLS: true)
                 }
             }
+    }
+
+    /// The server connection once the login handler is done, or the failure the client is told.
+    private static func established(
+        _ channel: any Channel, _ outcome: ServerLoginHandler.Outcome, _ loginHandler: ServerLoginHandler,
+        _ id: Int, _ key: PoolKey, _ loopIndex: Int, _ logger: Logger
+    ) throws -> ServerConnection {
+        switch outcome {
+        case .failed(let error), .refusedWithoutTLS(let error):
+            channel.close(promise: nil)
+            throw Failure(error: error)
+        case .loggedIn(let parameters, let backendKey):
+            guard let remoteAddress = channel.remoteAddress else {
+                channel.close(promise: nil)
+                throw Failure(
+                    error: ErrorFields(
+                        severity: "FATAL", sqlState: .connectionFailure,
+                        message: "pglens: the server connection has no peer address"))
+            }
+            let connection = ServerConnection(
+                id: id, key: key, channel: channel, remoteAddress: remoteAddress,
+                backendKey: backendKey, parameters: parameters, loopIndex: loopIndex,
+                logger: logger)
+            let sync = channel.pipeline.syncOperations
+            sync.removeHandler(loginHandler, promise: nil)
+            try sync.addHandler(ServerConnectionHandler(connection: connection))
+            return connection
+        }
     }
 }
 

@@ -4,6 +4,11 @@ import PGWire
 /// Logs pglens in to PostgreSQL on a new server connection: answers the server's authentication
 /// requests and collects its ParameterStatus and BackendKeyData until the first ReadyForQuery.
 ///
+/// Over TLS, SCRAM is bound to the connection (SCRAM-SHA-256-PLUS, `tls-server-end-point`) when the
+/// server offers it and the server's certificate was verified; an unverified certificate proves
+/// nothing, so binding to it would not either (the rule, as `server_tls_sslmode` verify-ca
+/// and verify-full).
+///
 /// PostgreSQL documentation, "55.2.2 Start-up" and "55.3 SASL Authentication".
 struct ServerLoginMachine {
     /// What the server connection must do next.
@@ -32,10 +37,24 @@ struct ServerLoginMachine {
     private let credential: ServerCredential
     private var parameters: [String: String] = [:]
     private var backendKey: CancelKey?
+    /// The server certificate's `tls-server-end-point` hash, once the connection is TLS.
+    private var channelBindingData: [UInt8]?
+    /// Whether SCRAM-SHA-256-PLUS is used when the server offers it.
+    private var bindsChannel = false
+    /// The SASL mechanism pglens chose, once the server asked for SASL (for the log).
+    private(set) var saslMechanism: String?
 
     init(user: String, credential: ServerCredential) {
         self.user = user
         self.credential = credential
+    }
+
+    /// The connection is now TLS. `channelBinding` is the server certificate's `tls-server-end-point`
+    /// hash; `bindWhenOffered`: use SCRAM-SHA-256-PLUS when the server offers it (the certificate
+    /// was verified).
+    mutating func encryptionEstablished(channelBinding: [UInt8]?, bindWhenOffered: Bool) {
+        channelBindingData = channelBinding
+        bindsChannel = bindWhenOffered
     }
 
     mutating func received(_ message: BackendMessage) -> Action {
@@ -92,7 +111,8 @@ struct ServerLoginMachine {
                 return .fail(missingSecret("an md5 password"))
             }
         case (.sasl(let mechanisms), .authenticating):
-            guard mechanisms.contains("SCRAM-SHA-256") else {
+            let binding = channelBinding(offered: mechanisms)
+            if case .unsupported = binding, !mechanisms.contains(SCRAMServerExchange.mechanism) {
                 return .fail(Self.protocolError("server offers no SASL mechanism pglens supports: \(mechanisms)"))
             }
             let secret: SCRAMClientExchange.Secret
@@ -106,8 +126,9 @@ struct ServerLoginMachine {
             case .none, .md5Hash:
                 return .fail(missingSecret("SCRAM-SHA-256"))
             }
-            let exchange = SCRAMClientExchange(secret: secret)
+            let exchange = SCRAMClientExchange(secret: secret, channelBinding: binding)
             let initial = exchange.initialResponse()
+            saslMechanism = initial.mechanism
             state = .scram(exchange)
             return .send(.saslInitialResponse(mechanism: initial.mechanism, data: initial.data))
         case (.saslContinue(let data), .scram(var exchange)):
@@ -138,6 +159,16 @@ struct ServerLoginMachine {
             state = .done
             return .fail(Self.protocolError("server asked for an authentication method pglens does not support"))
         }
+    }
+
+    /// How SCRAM is bound, given the mechanisms the server offers: `-PLUS` when offered and wanted;
+    /// `y` over TLS when the server did not offer it; `n` without TLS or when pglens chose not to bind.
+    private func channelBinding(offered mechanisms: [String]) -> SCRAMClientExchange.ChannelBinding {
+        guard let channelBindingData else { return .unsupported }
+        guard mechanisms.contains(SCRAMServerExchange.mechanismWithChannelBinding) else {
+            return .supportedButNotOffered
+        }
+        return bindsChannel ? .tlsServerEndPoint(channelBindingData) : .unsupported
     }
 
     private mutating func missingSecret(_ method: String) -> ErrorFields {

@@ -17,8 +17,10 @@ final class ProxyContext: Sendable {
     let pools: PoolManager
     let cancels = CancelRegistry()
     let logger: Logger
-    /// The server-role TLS context for clients; nil when `client_tls_sslmode = disable`.
-    let clientTLS: TLSContext?
+    /// The TLS contexts for new client and server connections; replaced by a reload.
+    let tlsContexts: TLSContextStore
+    /// The server-role TLS context for new clients; nil when `client_tls_sslmode = disable`.
+    var clientTLS: TLSContext? { tlsContexts.client }
     private let mockSeed = SecureRandom.bytes(32)
     /// The time limits on logged-in clients.
     let timeouts: ClientTimeouts
@@ -44,13 +46,14 @@ final class ProxyContext: Sendable {
     private let recoveredCredentials = NIOLockedValueBox([String: ServerCredential]())
 
     init(
-        configuration: Configuration, loops: [any EventLoop], logger: Logger, clientTLS: TLSContext? = nil,
-        analysis: AnalysisPipeline? = nil, captureParameters: Bool = false
+        configuration: Configuration, loops: [any EventLoop], logger: Logger,
+        tlsContexts: TLSContextStore = TLSContextStore(.init()), analysis: AnalysisPipeline? = nil,
+        captureParameters: Bool = false
     ) {
         self.configuration = configuration
         self.analysis = analysis
         self.analysisCapturesParameters = captureParameters
-        self.clientTLS = clientTLS
+        self.tlsContexts = tlsContexts
         self.loops = loops
         self.logger = logger
         let timeouts = ClientTimeouts(
@@ -59,7 +62,8 @@ final class ProxyContext: Sendable {
         self.timeouts = timeouts
         self.sweepers =
             timeouts.isActive ? loops.map { SessionSweeper(eventLoop: $0, interval: timeouts.checkInterval) } : []
-        let connector = ServerConnector(logger: logger)
+        let connector = ServerConnector(
+            logger: logger, tlsMode: configuration.serverTLSSSLMode, tlsContexts: tlsContexts)
         let recovered = recoveredCredentials
         self.pools = PoolManager(
             loops: loops, connector: connector,

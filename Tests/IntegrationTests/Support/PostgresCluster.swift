@@ -2,13 +2,18 @@ import Foundation
 
 /// The PostgreSQL 15 cluster every integration test talks to: started once per test process, lazily,
 /// stopped at exit. Roles: `app` (SCRAM, owns database `app`), `md5user` (md5-stored), `pwuser`
-/// (pg_hba `password`), `trustuser` (pg_hba `trust`).
+/// (pg_hba `password`), `trustuser` (pg_hba `trust`), `certuser` (pg_hba `hostssl ... cert`: a client
+/// certificate signed by ``TestCA`` with CN certuser, no password), `sslonly` (SCRAM, refused by
+/// pg_hba `hostnossl ... reject` without TLS).
+///
+/// `ssl = on` with a certificate for `localhost` signed by ``TestCA``; plain connections work too.
 final class PostgresCluster: Sendable {
     static let binDirectory = "/usr/lib/postgresql/15/bin"
     static let appPassword = "app-secret"
     static let md5Password = "md5-secret"
     static let pwPassword = "pw-secret"
     static let trustPassword = "trust-secret"
+    static let sslOnlyPassword = "sslonly-secret"
 
     let port: Int
     let socketDirectory: String
@@ -68,8 +73,19 @@ final class PostgresCluster: Sendable {
                 "--no-instructions",
             ]), timeout: 120, workingDirectory: root)
         guard initdb.exitCode == 0 else { throw HarnessError("initdb failed:\n\(initdb)") }
+        let ca = try await TestCA.shared.value
+        for (source, target) in [
+            (ca.postgres.certificate, "server.crt"), (ca.postgres.key, "server.key"), (ca.ca, "root.crt"),
+        ] {
+            try FileManager.default.copyItem(atPath: source, toPath: data + "/" + target)
+            guard chownToPostgres(data + "/" + target) else { throw HarnessError("chown postgres \(target) failed") }
+        }
+        chmod(data + "/server.key", 0o600)
         try """
         local all all trust
+        hostssl all certuser 127.0.0.1/32 cert
+        host all certuser 127.0.0.1/32 reject
+        hostnossl all sslonly 127.0.0.1/32 reject
         host all pwuser 127.0.0.1/32 password
         host all trustuser 127.0.0.1/32 trust
         host all all 127.0.0.1/32 md5
@@ -84,6 +100,10 @@ final class PostgresCluster: Sendable {
             synchronous_commit = off
             full_page_writes = off
             max_connections = 300
+            ssl = on
+            ssl_cert_file = 'server.crt'
+            ssl_key_file = 'server.key'
+            ssl_ca_file = 'root.crt'
 
             """
         try append(settings, to: data + "/postgresql.conf")
@@ -138,10 +158,12 @@ final class PostgresCluster: Sendable {
             RESET password_encryption;
             CREATE ROLE pwuser LOGIN PASSWORD '\(Self.pwPassword)';
             CREATE ROLE trustuser LOGIN PASSWORD '\(Self.trustPassword)';
+            CREATE ROLE certuser LOGIN;
+            CREATE ROLE sslonly LOGIN PASSWORD '\(Self.sslOnlyPassword)';
             """)
         try await psqlAdmin("CREATE DATABASE app OWNER app")
         try await psqlAdmin(
-            "GRANT ALL ON SCHEMA public TO md5user, pwuser, trustuser", database: "app")
+            "GRANT ALL ON SCHEMA public TO md5user, pwuser, trustuser, certuser", database: "app")
     }
 
     private static func chownToPostgres(_ path: String) -> Bool {

@@ -22,6 +22,14 @@ struct ProxyConfig: Sendable {
     var users: [String: String] = ["app": PostgresCluster.appPassword]
     /// `client_tls_*` keys (without the prefix, e.g. `sslmode`, `cert_file`); written only when set.
     var clientTLS: [String: String] = [:]
+    /// `server_tls_*` keys (without the prefix, e.g. `sslmode`, `ca_file`); written only when set.
+    var serverTLS: [String: String] = [:]
+    /// The host name pglens connects to for every database (`localhost` for `verify-full`).
+    var serverHost = "127.0.0.1"
+    /// Databases served on another port than the test cluster's (client-visible name → port).
+    var serverPorts: [String: Int] = [:]
+    /// `log_level`; written only when set.
+    var logLevel: String?
     /// Further top-level `key = value` lines, written as given.
     var extraLines: [String] = []
 
@@ -40,9 +48,16 @@ struct ProxyConfig: Sendable {
         for (key, value) in clientTLS.sorted(by: { $0.key < $1.key }) {
             lines.append("client_tls_\(key) = \(quoted(value))")
         }
+        if let logLevel {
+            lines.append("log_level = \(quoted(logLevel))")
+        }
+        for (key, value) in serverTLS.sorted(by: { $0.key < $1.key }) {
+            lines.append("server_tls_\(key) = \(quoted(value))")
+        }
         for name in databases.sorted() {
             lines += [
-                "", "[databases.\(name)]", "host = \"127.0.0.1\"", "port = \(serverPort)", "dbname = \(quoted(name))",
+                "", "[databases.\(name)]", "host = \(quoted(serverHost))", "port = \(serverPorts[name] ?? serverPort)",
+                "dbname = \(quoted(name))",
             ]
         }
         for (name, secret) in users.sorted(by: { $0.key < $1.key }) {
