@@ -182,8 +182,8 @@ struct LinkTraffic: Sendable {
             guard let portal = body.readCString(), let statement = body.readCString() else { return }
             var parameters: [String?]?
             if tracker?.captureParameters == true, case .bind(let bind) = try FrontendMessage.decode(frame: frame) {
-                parameters = bind.parameters.map { value in
-                    value.map { String(decoding: $0.readableBytesView, as: UTF8.self) }
+                parameters = bind.parameters.indices.map { index in
+                    bind.parameters[index].map { Self.parameterText($0, binary: bind.isBinaryParameter(at: index)) }
                 }
             }
             tracker?.bind(portal: portal, statement: statement, parameters: parameters)
@@ -267,6 +267,19 @@ struct LinkTraffic: Sendable {
     /// The time of the server read being looked at (set only when statements are tracked).
     private var now = NIODeadline.uptimeNanoseconds(0)
 
+    /// A parameter value as text for the report: text-format values as sent, binary ones as `\x` and hex
+    /// digits (as bytea prints), at most 101 bytes of them (the report cuts values to 200 characters).
+    static func parameterText(_ value: ByteBuffer, binary: Bool) -> String {
+        guard binary else { return String(decoding: value.readableBytesView, as: UTF8.self) }
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = Array("\\x".utf8)
+        for byte in value.readableBytesView.prefix(101) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// Tells the tracker about one answer from the server.
     private mutating func trackAnswer(type: UInt8, frame: ByteBuffer) throws {
         switch BackendMessageID(rawValue: type) {
@@ -281,7 +294,7 @@ struct LinkTraffic: Sendable {
             guard case .errorResponse(let fields) = try BackendMessage.decode(frame: frame) else { return }
             tracker?.errorReceived(sqlState: fields.sqlState?.code, at: now)
         case .readyForQuery:
-            tracker?.readyForQuery()
+            tracker?.readyForQuery(at: now)
         default:
             break
         }

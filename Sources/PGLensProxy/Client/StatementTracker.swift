@@ -6,6 +6,12 @@ import PGWire
 /// ErrorResponse), an Execute one per portal run (ended by CommandComplete, PortalSuspended or
 /// ErrorResponse), pipelined Executes matched to their answers in order.
 ///
+/// A statement's time runs from when it was forwarded to the server, or, when it was pipelined behind
+/// statements of the same client, from when the answer to the statement before it was complete: the
+/// server works on one statement of a connection at a time, so the time a statement spent queued behind
+/// the client's own earlier statements is theirs, not its own. The durations of a pipeline then add up
+/// to its time at the proxy instead of overlapping.
+///
 /// I/O-free: the caller reports what it forwarded and when; finished statements collect in `finished`.
 struct StatementTracker: Sendable {
     /// One statement, from its start to its end as seen at the proxy.
@@ -117,7 +123,13 @@ struct StatementTracker: Sendable {
             running[head].bytes = 0
         } else {
             head += 1
+            queuedStatementStarts(at: time)
         }
+    }
+
+    /// The statement now at the head was waiting behind the one that just ended: its turn starts at `time`.
+    private mutating func queuedStatementStarts(at time: NIODeadline) {
+        if head < running.count, running[head].start < time { running[head].start = time }
     }
 
     /// ErrorResponse: the statement being answered failed; in the extended protocol the server skips the
@@ -133,14 +145,16 @@ struct StatementTracker: Sendable {
         while head < running.count, running[head].batch <= requestsAnswered, !running[head].isSimpleQuery {
             head += 1
         }
+        queuedStatementStarts(at: time)
     }
 
     /// ReadyForQuery: the current request is answered.
-    mutating func readyForQuery() {
+    mutating func readyForQuery(at time: NIODeadline) {
         while head < running.count, running[head].batch <= requestsAnswered {
             head += 1
         }
         requestsAnswered = min(requestsAnswered + 1, requestsSent)
+        queuedStatementStarts(at: time)
     }
 
     private mutating func finish(_ index: Int, rows: UInt64, sqlState: String?, at time: NIODeadline) {
