@@ -113,6 +113,24 @@ import Testing
         #expect(tracker.takeFinished().map(\.start) == [at(0), at(7)])
     }
 
+    @Test func answersHeldUntilALateSyncAreTimedFromTheSync() {
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.parse(statement: "", text: "SELECT 1")
+        tracker.bind(portal: "", statement: "", parameters: nil)
+        tracker.execute(portal: "", at: at(0), inTransaction: false)
+        tracker.bind(portal: "", statement: "", parameters: nil)
+        tracker.execute(portal: "", at: at(1), inTransaction: false)
+        // The client took 50 ms to send its Sync; only then did the server send its answers.
+        tracker.requestEnded()
+        tracker.outputReleased(at: at(50))
+        tracker.statementCompleted(rows: 1, at: at(52))
+        tracker.statementCompleted(rows: 1, at: at(53))
+        tracker.readyForQuery(at: at(53))
+        let records = tracker.takeFinished()
+        #expect(records.map(\.start) == [at(50), at(52)])
+        #expect(records.map(\.end) == [at(52), at(53)])
+    }
+
     @Test func parametersAreKeptOnlyWhenCaptured() {
         var tracker = StatementTracker(captureParameters: false)
         tracker.parse(statement: "", text: "SELECT $1")

@@ -74,7 +74,7 @@ struct LinkTraffic: Sendable {
         clientScanner = MessageScanner(
             watched: clientWatched,
             counted: MessageTypeSet(
-                [FrontendMessageID.query, .sync, .functionCall].map(\.rawValue)),
+                [FrontendMessageID.query, .sync, .functionCall, .flush].map(\.rawValue)),
             maxMessageLength: maxPacketSize)
         serverScanner = MessageScanner(watched: serverWatched, maxMessageLength: Int(Int32.max))
     }
@@ -105,14 +105,14 @@ struct LinkTraffic: Sendable {
     mutating func clientBytes(
         _ input: inout ByteBuffer, statements: inout ServerStatementCache, emit: (ByteBuffer) -> Void
     ) throws -> ClientOutcome {
-        defer { countRequests() }
         let now = tracker == nil ? NIODeadline.uptimeNanoseconds(0) : .now()
+        defer { countRequests(at: now) }
         while let event = try clientScanner.next(&input) {
             switch event {
             case .forward(let bytes):
                 emit(bytes)
             case .message(let type, let frame):
-                countRequests()
+                countRequests(at: now)
                 if type == FrontendMessageID.terminate.rawValue { return .terminated }
                 // The SQL of a Query or Parse is decoded once, for whoever needs it.
                 var message: FrontendMessage?
@@ -153,14 +153,16 @@ struct LinkTraffic: Sendable {
     }
 
     /// Counts the requests the scanner saw since the last call (a Query being looked at included).
-    private mutating func countRequests() {
+    private mutating func countRequests(at now: NIODeadline) {
         let queries = clientScanner.takeCount(of: FrontendMessageID.query.rawValue)
-        let others =
-            clientScanner.takeCount(of: FrontendMessageID.sync.rawValue)
-            + clientScanner.takeCount(of: FrontendMessageID.functionCall.rawValue)
+        let syncs = clientScanner.takeCount(of: FrontendMessageID.sync.rawValue)
+        let others = syncs + clientScanner.takeCount(of: FrontendMessageID.functionCall.rawValue)
         pending.sentRequests(queries + others)
         // The tracker counts a Query itself, when it sees its text.
         for _ in 0..<others { tracker?.requestEnded() }
+        if syncs > 0 || clientScanner.takeCount(of: FrontendMessageID.flush.rawValue) > 0 {
+            tracker?.outputReleased(at: now)
+        }
     }
 
     /// Tells the tracker about one client message.

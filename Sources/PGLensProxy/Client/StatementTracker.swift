@@ -10,7 +10,10 @@ import PGWire
 /// statements of the same client, from when the answer to the statement before it was complete: the
 /// server works on one statement of a connection at a time, so the time a statement spent queued behind
 /// the client's own earlier statements is theirs, not its own. The durations of a pipeline then add up
-/// to its time at the proxy instead of overlapping.
+/// to its time at the proxy instead of overlapping. The server also keeps the answers to extended-protocol
+/// messages in its output buffer until the client sends Sync or Flush (or 8 kB collect), so an answer
+/// that arrives after a Sync or Flush is timed from that message at the latest: a client that is slow to
+/// send Sync does not make the statements before it look slow.
 ///
 /// I/O-free: the caller reports what it forwarded and when; finished statements collect in `finished`.
 struct StatementTracker: Sendable {
@@ -53,6 +56,8 @@ struct StatementTracker: Sendable {
     private var head = 0
     private var requestsSent = 0
     private var requestsAnswered = 0
+    /// When the client last sent Sync or Flush, which releases the server's buffered answers.
+    private var outputReleasedAt = NIODeadline.uptimeNanoseconds(0)
     private(set) var finished: [Record] = []
 
     init(captureParameters: Bool) {
@@ -95,6 +100,11 @@ struct StatementTracker: Sendable {
     /// A Sync or FunctionCall: a request the server ends with ReadyForQuery.
     mutating func requestEnded() {
         requestsSent += 1
+    }
+
+    /// A Sync or Flush was forwarded at `time`: the server sends what it has buffered from then on.
+    mutating func outputReleased(at time: NIODeadline) {
+        outputReleasedAt = time
     }
 
     private mutating func append(_ entry: Running) {
@@ -160,9 +170,11 @@ struct StatementTracker: Sendable {
     private mutating func finish(_ index: Int, rows: UInt64, sqlState: String?, at time: NIODeadline) {
         let entry = running[index]
         guard let text = entry.text, !entry.failed else { return }
+        // An extended-protocol answer held in the server's buffer until a later Sync or Flush.
+        let start = entry.isSimpleQuery ? entry.start : max(entry.start, min(outputReleasedAt, time))
         finished.append(
             Record(
-                text: text, statementIndex: entry.statementIndex, parameters: entry.parameters, start: entry.start,
+                text: text, statementIndex: entry.statementIndex, parameters: entry.parameters, start: start,
                 end: time, rows: rows, bytesReturned: entry.bytes, sqlState: sqlState,
                 inTransaction: entry.inTransaction))
     }
