@@ -22,14 +22,21 @@ import Testing
         _ = state.release(server: id, loop: 0, reusable: true, now: releasedAt)
     }
 
-    @Test func serverIdleTimeoutClosesConnectionsUnusedThatLong() {
-        var state = PoolManagerState(times: ServerConnectionTimes(idleTimeout: .seconds(10), checkDelay: nil))
+    /// Opens servers 1 and 2 at t0, both in use at once, and gives them back at the two times.
+    private func openTwo(
+        _ state: inout PoolManagerState, limits: PoolLimits, releasedAt first: NIODeadline, _ second: NIODeadline
+    ) {
         _ = state.acquire(key: key, waiter: 1, loop: 0, limits: limits, now: t0)
         _ = state.acquire(key: key, waiter: 2, loop: 0, limits: limits, now: t0)
         _ = state.connected(server: 1, loop: 0, now: t0)
         _ = state.connected(server: 2, loop: 0, now: t0)
-        _ = state.release(server: 1, loop: 0, reusable: true, now: t0)
-        _ = state.release(server: 2, loop: 0, reusable: true, now: at(5))
+        _ = state.release(server: 1, loop: 0, reusable: true, now: first)
+        _ = state.release(server: 2, loop: 0, reusable: true, now: second)
+    }
+
+    @Test func serverIdleTimeoutClosesConnectionsUnusedThatLong() {
+        var state = PoolManagerState(times: ServerConnectionTimes(idleTimeout: .seconds(10), checkDelay: nil))
+        openTwo(&state, limits: limits, releasedAt: t0, at(5))
         #expect(state.tick(now: at(9)) == [])
         #expect(state.tick(now: at(10)) == [.closeIdle(server: 1)])
         #expect(state.tick(now: at(15)) == [.closeIdle(server: 2)])
@@ -39,12 +46,7 @@ import Testing
     @Test func serverIdleTimeoutKeepsMinPoolSize() {
         let kept = PoolLimits(poolSize: 2, maxDBConnections: 0, minPoolSize: 1)
         var state = PoolManagerState(times: ServerConnectionTimes(idleTimeout: .seconds(10), checkDelay: nil))
-        _ = state.acquire(key: key, waiter: 1, loop: 0, limits: kept, now: t0)
-        _ = state.acquire(key: key, waiter: 2, loop: 0, limits: kept, now: t0)
-        _ = state.connected(server: 1, loop: 0, now: t0)
-        _ = state.connected(server: 2, loop: 0, now: t0)
-        _ = state.release(server: 1, loop: 0, reusable: true, now: t0)
-        _ = state.release(server: 2, loop: 0, reusable: true, now: t0)
+        openTwo(&state, limits: kept, releasedAt: t0, t0)
         #expect(state.tick(now: at(60)) == [.closeIdle(server: 1)])
         #expect(state.tick(now: at(120)) == [])
         #expect(state.totalCount(key) == 1)
@@ -180,12 +182,7 @@ import Testing
 
     @Test func failedCheckPrefersAnotherIdleConnection() {
         var state = PoolManagerState(times: ServerConnectionTimes(checkDelay: .seconds(30)))
-        _ = state.acquire(key: key, waiter: 1, loop: 0, limits: limits, now: t0)
-        _ = state.acquire(key: key, waiter: 2, loop: 0, limits: limits, now: t0)
-        _ = state.connected(server: 1, loop: 0, now: t0)
-        _ = state.connected(server: 2, loop: 0, now: t0)
-        _ = state.release(server: 1, loop: 0, reusable: true, now: at(35))
-        _ = state.release(server: 2, loop: 0, reusable: true, now: t0)
+        openTwo(&state, limits: limits, releasedAt: at(35), t0)
         #expect(state.acquire(key: key, waiter: 3, loop: 0, limits: limits, now: at(40)) == [.check(server: 2, for: 3)])
         #expect(
             state.checkFailed(server: 2, key: key, waiter: 3, loop: 0, now: at(40)) == [
