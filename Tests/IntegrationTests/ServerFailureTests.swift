@@ -35,7 +35,8 @@ struct ServerFailureTests {
             #expect(served, "pglens does not serve new clients after the outage:\n\(proxy.log())")
             proxy.stop()
         } catch {
-            proxy.stop()
+            let log = proxy.stop()
+            Issue.record("pglens log:\n\(log.suffix(6000))")
             throw error
         }
     }
@@ -71,8 +72,12 @@ struct ServerFailureTests {
             _ = try await PoolObservation.eventually(30) { (try? await cluster.psqlAdmin("SELECT 1")) == "1" }
             let dsn = ProxyUnderTest.dsn(port: proxy.port, user: "app", password: PostgresCluster.appPassword)
             async let workload = ClientRunner.python(
-                "pool_lifetimes.py", ["workload", dsn, directory, "12", "6"], timeout: 90)
-            try await Task.sleep(nanoseconds: 2_500_000_000)
+                "pool_lifetimes.py", ["workload", dsn, directory, "15", "6"], timeout: 90)
+            let serving = try await PoolObservation.eventually(20) {
+                FileManager.default.fileExists(atPath: directory + "/serving")
+            }
+            try #require(serving, "the workload never got going")
+            try await Task.sleep(nanoseconds: 1_000_000_000)
             _ = FileManager.default.createFile(atPath: directory + "/stopping", contents: nil)
             try await cluster.stopFast()
             try await Task.sleep(nanoseconds: 1_000_000_000)

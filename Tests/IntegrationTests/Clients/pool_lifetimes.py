@@ -6,7 +6,8 @@ Usage: python3 pool_lifetimes.py SCENARIO ARGS...
   killtx DSN DIR              A inside BEGIN, B idle (transaction pooling); DIR/pid is A's backend, the test
                               kills it and writes DIR/killed; report A's error and whether B goes on
   workload DSN DIR SECONDS N  N looping clients that reconnect after an error, until SECONDS passed; counts
-                              what succeeded before DIR/stopping and after DIR/restarted appeared
+                              what succeeded before DIR/stopping and after DIR/restarted appeared, and
+                              writes DIR/serving at the first success
   exhaust DSN CLIENTS ROUNDS  CLIENTS clients at once, ROUNDS checked queries each; counts served, 53300, others
 """
 import asyncio
@@ -139,6 +140,8 @@ def workload(dsn, directory, seconds, clients):
                 got = conn.execute("SELECT %s::int", (value,)).fetchone()[0]
                 with lock:
                     totals[phase if got == value else "wrong"] += 1
+                    if totals["ok_before"] == 1 and phase == "ok_before":
+                        open(os.path.join(directory, "serving"), "w").close()
                 time.sleep(0.01)
             except psycopg.Error as e:
                 key = sqlstate(e) or type(e).__name__
