@@ -121,4 +121,25 @@ struct PoolLifetimeTests {
             #expect(again == after, "the fresh connection should be pooled and checked fine")
         }
     }
+
+    @Test("a pooled backend that stopped answering fails server_check_query: the client gets a fresh one")
+    func checkCatchesAStoppedBackend() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let database = try await PoolObservation.database("pl_stopped", on: cluster)
+        var config = Self.config([database], ["server_check_delay = 0", "server_connect_timeout = 2"])
+        config.defaultPoolSize = 1
+        try await ProxyUnderTest.with(config) { proxy in
+            let before = try await PoolObservation.query(
+                "SELECT pg_backend_pid()", port: proxy.port, database: database)
+            let pid = try #require(Int32(before))
+            // Stopped, the backend keeps its socket open: only the check can tell that it is gone.
+            #expect(kill(pid, SIGSTOP) == 0)
+            defer { kill(pid, SIGCONT) }
+            let started = Date()
+            let after = try await PoolObservation.query("SELECT pg_backend_pid()", port: proxy.port, database: database)
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(!after.isEmpty && after != before, "served by \(after), stopped \(before)")
+            #expect(elapsed >= 1.5 && elapsed < 10, "the check took \(elapsed) s; its limit is 2 s")
+        }
+    }
 }
