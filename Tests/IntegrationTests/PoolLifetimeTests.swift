@@ -142,4 +142,32 @@ struct PoolLifetimeTests {
             #expect(elapsed >= 1.5 && elapsed < 10, "the check took \(elapsed) s; its limit is 2 s")
         }
     }
+
+    @Test("server_login_retry: after a failed connect, clients get the error at once and no new attempt is made")
+    func loginRetry() async throws {
+        var config = Self.config(["pl_down"], ["server_login_retry = 3"])
+        config.serverPorts = ["pl_down": try Net.freePort()]
+        try await ProxyUnderTest.with(config) { proxy in
+            func attempt() async throws -> CommandResult {
+                try await ClientRunner.psql(
+                    port: proxy.port, user: "app", password: PostgresCluster.appPassword, database: "pl_down",
+                    arguments: ["-t", "-c", "SELECT 1"], timeout: 30)
+            }
+            /// Connection attempts that failed so far, as pglens logged them.
+            func attempts() -> Int {
+                (proxy.process?.log().components(separatedBy: "server connection failed").count ?? 1) - 1
+            }
+            let started = Date()
+            for _ in 0..<3 {
+                let run = try await attempt()
+                #expect(run.exitCode != 0 && run.stderr.contains("could not connect to server"), "\(run)")
+            }
+            try #require(Date().timeIntervalSince(started) < 2.5, "the machine is too slow for this test's timing")
+            #expect(attempts() == 1, "connection attempts within server_login_retry: \(attempts())")
+            try await Task.sleep(nanoseconds: 3_200_000_000)
+            let later = try await attempt()
+            #expect(later.exitCode != 0, "\(later)")
+            #expect(attempts() == 2, "no new attempt after server_login_retry: \(attempts())")
+        }
+    }
 }
