@@ -39,7 +39,8 @@ final class PoolManager: @unchecked Sendable {
     private let logger: Logger
     /// The capacity of each server connection's prepared-statement cache.
     private let maxPreparedStatements: Int
-    /// `server_check_query`, run on a connection unused for longer than `server_check_delay`.
+    /// `server_check_query`, run on a connection unused for longer than `server_check_delay` (`times.checkDelay`
+    /// is nil when there is no query).
     private let checkQuery: String
     /// How long a `server_check_query` may take before the connection is given up.
     private let checkTimeout: TimeAmount
@@ -57,8 +58,6 @@ final class PoolManager: @unchecked Sendable {
         self.logger = logger
         self.checkQuery = checkQuery
         self.checkTimeout = checkTimeout
-        var times = times
-        if checkQuery.isEmpty { times.checkDelay = nil }
         self.state = PoolManagerState(loopCount: loops.count, times: times)
         if let loop = loops.first {
             maintenance = loop.scheduleRepeatedTask(initialDelay: maintenanceInterval, delay: maintenanceInterval) {
