@@ -14,18 +14,20 @@ struct ServerFailureTests {
         "08006", "08001", "57P01", "57P02", "57P03", "OperationalError",
     ]
 
-    private static func config() -> ProxyConfig {
+    private static func config(poolMode: String) -> ProxyConfig {
         var config = ProxyConfig()
-        config.poolMode = "transaction"
+        config.poolMode = poolMode
         config.defaultPoolSize = 5
         config.queryWaitTimeout = 5
         config.extraLines = ["server_login_retry = 0.5", "server_connect_timeout = 3"]
         return config
     }
 
-    private static func withProxy(_ body: (PostgresCluster, PGLensProcess) async throws -> Void) async throws {
+    private static func withProxy(
+        poolMode: String = "transaction", _ body: (PostgresCluster, PGLensProcess) async throws -> Void
+    ) async throws {
         let cluster = try await boot.value
-        let proxy = try await PGLensProcess.start(config(), serverPort: cluster.port)
+        let proxy = try await PGLensProcess.start(config(poolMode: poolMode), serverPort: cluster.port)
         do {
             try await body(cluster, proxy)
             #expect(CleanupRegistry.isAlive(proxy.pid), "pglens exited:\n\(proxy.log())")
@@ -63,16 +65,19 @@ struct ServerFailureTests {
         }
     }
 
-    @Test("PostgreSQL restarted in the middle of a workload: pglens keeps running and serves again")
-    func restartDuringWorkload() async throws {
-        try await Self.withProxy { cluster, proxy in
+    @Test(
+        "PostgreSQL restarted in the middle of a workload: pglens keeps running and serves again",
+        arguments: ["transaction", "session"])
+    func restartDuringWorkload(poolMode: String) async throws {
+        try await Self.withProxy(poolMode: poolMode) { cluster, proxy in
             let directory = try TempDirectory.make(prefix: "pglens-it-restart")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             // Crash recovery after the previous test may still be running.
             _ = try await PoolObservation.eventually(30) { (try? await cluster.psqlAdmin("SELECT 1")) == "1" }
             let dsn = ProxyUnderTest.dsn(port: proxy.port, user: "app", password: PostgresCluster.appPassword)
+            // Fewer clients than server connections: under session pooling none waits for another to leave.
             async let workload = ClientRunner.python(
-                "pool_lifetimes.py", ["workload", dsn, directory, "15", "6"], timeout: 90)
+                "pool_lifetimes.py", ["workload", dsn, directory, "15", "4"], timeout: 90)
             let serving = try await PoolObservation.eventually(20) {
                 FileManager.default.fileExists(atPath: directory + "/serving")
             }
