@@ -1,7 +1,7 @@
 """Scenarios for pool limits, server lifetimes and server failures; each prints one JSON object.
 
 Usage: python3 pool_lifetimes.py SCENARIO ARGS...
-  reserve DSN                 A holds the only server connection for 4 s; B's query: elapsed and backend pid
+  reserve DSN                 A holds the only server connection for 6 s; B's query: elapsed and backend pid
   usercap DSN1 DSN2           two databases of one user capped at 2: a third session waits, then is served
   killtx DSN DIR              A inside BEGIN, B idle (transaction pooling); DIR/pid is A's backend, the test
                               kills it and writes DIR/killed; report A's error and whether B goes on
@@ -35,7 +35,7 @@ def reserve(dsn):
 
     def hold():
         try:
-            holder.execute("SELECT pg_sleep(4)")
+            holder.execute("SELECT pg_sleep(6)")
             result["a_ok"] = True
         except psycopg.Error as e:
             result["a_ok"] = False
