@@ -111,4 +111,12 @@ import Testing
                 .fail(waiter: 4, reason: .poolShutDown)
             ])
     }
+
+    @Test func connectionOpenedDuringShutDownIsClosed() {
+        var state = PoolManagerState()
+        _ = state.acquire(key: key, waiter: 1, loop: 0, limits: limits, now: t0)
+        #expect(state.shutDown() == [.fail(waiter: 1, reason: .poolShutDown)])
+        #expect(state.connected(server: 1, loop: 0, now: t0) == [.closeIdle(server: 1)])
+        #expect(state.totalCount(key) == 0)
+    }
 }

@@ -163,7 +163,11 @@ struct PoolManagerState {
 
     /// A connection opened by `.connect` is ready.
     mutating func connected(server: ServerID, loop: Int, now: NIODeadline) -> [Action] {
-        guard let key = serverKeys[server], var pool = pools[key] else { return [.closeIdle(server: server)] }
+        guard !closed, let key = serverKeys[server], var pool = pools[key] else {
+            _ = forget(server: server)
+            connectingFor[server] = nil
+            return [.closeIdle(server: server)]
+        }
         defer { pools[key] = pool }
         serverTimes[server] = ServerTimes(openedAt: now, lastUsedAt: now)
         pool.connecting -= 1
