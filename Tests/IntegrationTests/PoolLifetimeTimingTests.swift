@@ -4,7 +4,7 @@ import Testing
 /// `server_idle_timeout`, `server_lifetime`, `min_pool_size`, the reserve pool, `max_user_connections` and
 /// `server_check_*`, observed from PostgreSQL's side (pg_stat_activity) with real clients through pglens.
 @Suite("Pool limits and server lifetimes", .disabled(if: ProxyUnderTest.isDirect, "pglens pool settings"))
-struct PoolLifetimeTests {
+struct PoolLifetimeTimingTests {
     private static func config(_ databases: [String], _ lines: [String]) -> ProxyConfig {
         var config = ProxyConfig()
         config.databases = ["app"] + databases
