@@ -1,11 +1,16 @@
 /// A bounded cache of normalized simple-query texts, so the hot path does not lex the same text twice.
 ///
-/// Keyed by a 64-bit hash of the raw text and the connection's `standard_conforming_strings`; the raw text is
-/// kept and compared on a hit, so a hash collision costs a re-normalization, never a wrong answer. Least
-/// recently used texts are evicted. A value type with no locks: keep one per event loop (or per consumer).
+/// Keyed by the text's ``LiteralShape`` when it has one (so texts that differ only in their constants, as
+/// drivers that interpolate values send them, share one entry and are lexed once), else by a 64-bit hash
+/// of the raw text, which is kept and compared on a hit (a collision costs a re-normalization, never a
+/// wrong answer); and by the connection's `standard_conforming_strings`. Least recently used entries are
+/// evicted. A value type with no locks: keep one per event loop (or per consumer).
 public struct NormalizationCache: Sendable {
     private struct Entry: Sendable {
+        /// The raw text, for an entry keyed by it; empty for one keyed by shape.
         var text: String
+        /// The second half of the shape hash, for an entry keyed by shape.
+        var shape: UInt64?
         var standardConformingStrings: Bool
         var statements: [NormalizedStatement]
     }
@@ -34,12 +39,18 @@ public struct NormalizationCache: Sendable {
     /// The statements of a simple Query text, normalized (see ``StatementNormalizer/normalizeEach(_:)``);
     /// `standardConformingStrings` is the sending connection's setting.
     public mutating func statements(of text: String, standardConformingStrings: Bool = true) -> [NormalizedStatement] {
-        var hasher = FNV1a64()
-        hasher.combine(text)
-        hasher.combine(standardConformingStrings ? 1 : 0)
-        let key = hasher.value
+        let shape = LiteralShape(text, standardConformingStrings: standardConformingStrings)
+        let key: UInt64
+        if let shape {
+            key = shape.first ^ (standardConformingStrings ? 0 : 0x5bd1_e995_5bd1_e995)
+        } else {
+            var hasher = FNV1a64()
+            hasher.combine(text)
+            hasher.combine(standardConformingStrings ? 1 : 0)
+            key = hasher.value
+        }
         if let entry = entries.value(forKey: key), entry.standardConformingStrings == standardConformingStrings,
-            entry.text == text
+            entry.shape == shape?.second, shape != nil || entry.text == text
         {
             hits += 1
             return entry.statements
@@ -48,7 +59,9 @@ public struct NormalizationCache: Sendable {
         let normalizer = StatementNormalizer(standardConformingStrings: standardConformingStrings)
         let statements = normalizer.normalizeEach(text)
         entries.set(
-            Entry(text: text, standardConformingStrings: standardConformingStrings, statements: statements),
+            Entry(
+                text: shape == nil ? text : "", shape: shape?.second,
+                standardConformingStrings: standardConformingStrings, statements: statements),
             forKey: key)
         return statements
     }

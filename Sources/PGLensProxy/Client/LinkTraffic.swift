@@ -286,8 +286,9 @@ struct LinkTraffic: Sendable {
     private mutating func trackAnswer(type: UInt8, frame: ByteBuffer) throws {
         switch BackendMessageID(rawValue: type) {
         case .commandComplete:
-            guard case .commandComplete(let complete) = try BackendMessage.decode(frame: frame) else { return }
-            tracker?.statementCompleted(rows: CommandTag(complete.tag).rows, at: now)
+            // The tag, a C string after the header, read in place.
+            let tag = frame.readableBytesView.dropFirst(MessageScanner.headerLength).prefix { $0 != 0 }
+            tracker?.statementCompleted(rows: CommandTag.rows(utf8: tag), at: now)
         case .emptyQueryResponse:
             tracker?.statementCompleted(rows: nil, at: now)
         case .portalSuspended:

@@ -19,6 +19,9 @@ import Testing
         ("INSERT 3", "INSERT", 0),
         ("UPDATE x", "UPDATE x", 0),
         ("", "", 0),
+        ("SELECT 18446744073709551616", "SELECT 18446744073709551616", 0),
+        ("SELECT  5", "SELECT", 5),
+        ("SELECTED 5", "SELECTED", 0),
     ]
 
     @Test(arguments: tags)
@@ -26,5 +29,10 @@ import Testing
         let tag = CommandTag(example.0)
         #expect(tag.command == example.1)
         #expect(tag.rows == example.2)
+    }
+
+    @Test(arguments: tags)
+    func rowsFromBytesAgreeWithTheParsedTag(_ example: (String, String, UInt64)) {
+        #expect(CommandTag.rows(utf8: Array(example.0.utf8)) == CommandTag(example.0).rows)
     }
 }

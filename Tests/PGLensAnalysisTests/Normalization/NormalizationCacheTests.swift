@@ -15,13 +15,13 @@ import Testing
 
     @Test func capacityBoundsEntries() {
         var cache = NormalizationCache(capacity: 2)
-        _ = cache.statements(of: "select 1")
-        _ = cache.statements(of: "select 2")
-        _ = cache.statements(of: "select 3")
+        _ = cache.statements(of: "select a")
+        _ = cache.statements(of: "select b")
+        _ = cache.statements(of: "select c")
         #expect(cache.count == 2)
-        _ = cache.statements(of: "select 1")
+        _ = cache.statements(of: "select a")
         #expect(cache.misses == 4)
-        _ = cache.statements(of: "select 3")
+        _ = cache.statements(of: "select c")
         #expect(cache.hits == 1)
     }
 
