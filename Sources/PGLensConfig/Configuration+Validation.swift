@@ -77,6 +77,18 @@ extension Configuration {
             }
         }
 
+        check(statsPeriod.isFinite && statsPeriod >= 1, "stats_period", "must be at least 1 second")
+        for (key, names) in [("admin_users", adminUsers), ("stats_users", statsUsers)] {
+            for name in names {
+                check(
+                    !name.contains(where: \.isWhitespace), key,
+                    "user names must not contain spaces (separate them with commas)")
+                check(
+                    authType == .trust || users[name] != nil, key,
+                    "names \(name.debugDescription), which has no [users.\(name)] entry to log in with")
+            }
+        }
+
         for (name, user) in users.sorted(by: { $0.key < $1.key }) {
             let path = "users.\(name)"
             check(!name.isEmpty, path, "a user needs a non-empty name")

@@ -66,6 +66,12 @@ public struct Configuration: Sendable, Equatable {
     public var serverTLSProtocols: ClientTLSProtocols = .tls12
     /// An OpenSSL cipher list for TLS 1.2 toward servers; `default` keeps OpenSSL's default.
     public var serverTLSCiphers: String = "default"
+    /// Users who may run every command of the admin console (the virtual database `pglens`).
+    public var adminUsers: [String] = []
+    /// Users who may run the admin console's SHOW commands.
+    public var statsUsers: [String] = []
+    /// The period over which SHOW STATS averages are computed, in seconds.
+    public var statsPeriod: Double = 60
     public var databases: [String: DatabaseConfiguration] = [:]
     public var users: [String: UserConfiguration] = [:]
 
@@ -117,6 +123,7 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
             + "auth_type: \(authType.rawValue), auth_allow_plaintext: \(authAllowPlaintext), "
             + "max_packet_size: \(maxPacketSize), max_prepared_statements: \(maxPreparedStatements), "
             + "session_state_policy: \(sessionStatePolicy.rawValue), workers: \(workers), log_level: \(logLevel), "
+            + "admin_users: \(adminUsers), stats_users: \(statsUsers), stats_period: \(statsPeriod), "
         return head + middle + tls + "databases: [\(databaseList)], users: [\(userList)])"
     }
 
@@ -146,7 +153,8 @@ extension Configuration: CustomReflectable {
                 "serverTLSSSLMode": serverTLSSSLMode, "serverTLSCAFile": serverTLSCAFile,
                 "serverTLSCertFile": serverTLSCertFile, "serverTLSKeyFile": serverTLSKeyFile,
                 "serverTLSProtocols": serverTLSProtocols, "serverTLSCiphers": serverTLSCiphers,
-                "databases": databases, "users": users,
+                "adminUsers": adminUsers, "statsUsers": statsUsers, "statsPeriod": statsPeriod, "databases": databases,
+                "users": users,
             ],
             displayStyle: .struct)
     }

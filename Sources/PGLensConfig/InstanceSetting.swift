@@ -35,6 +35,9 @@ enum InstanceSetting: String, CaseIterable {
     case serverTLSKeyFile = "server_tls_key_file"
     case serverTLSProtocols = "server_tls_protocols"
     case serverTLSCiphers = "server_tls_ciphers"
+    case adminUsers = "admin_users"
+    case statsUsers = "stats_users"
+    case statsPeriod = "stats_period"
 
     /// The environment variable that overrides this setting.
     var environmentVariable: String { ConfigurationLoader.environmentPrefix + rawValue.uppercased() }
@@ -82,6 +85,9 @@ enum InstanceSetting: String, CaseIterable {
             configuration.serverTLSProtocols = ClientTLSProtocols(
                 rawValue: try value.choice(ClientTLSProtocols.allCases.map(\.rawValue)))!
         case .serverTLSCiphers: configuration.serverTLSCiphers = try value.string()
+        case .adminUsers: configuration.adminUsers = try value.nameList()
+        case .statsUsers: configuration.statsUsers = try value.nameList()
+        case .statsPeriod: configuration.statsPeriod = try value.seconds()
         }
     }
 }
