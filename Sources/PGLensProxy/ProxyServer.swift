@@ -21,13 +21,18 @@ public final class ProxyServer: Sendable {
         self.shared = shared
     }
 
-    /// Binds the listener and starts accepting clients.
-    public static func start(configuration: Configuration, logger: Logger) async throws -> ProxyServer {
+    /// Binds the listener and starts accepting clients. `configurationPath` is the file the configuration
+    /// was read from, for the admin console's RELOAD.
+    public static func start(
+        configuration: Configuration, logger: Logger, configurationPath: String? = nil
+    ) async throws -> ProxyServer {
         let tlsContexts = TLSContextStore(try Self.tlsContexts(configuration))
         let threads = configuration.workers > 0 ? configuration.workers : System.coreCount
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let loops = Array(group.makeIterator())
-        let shared = ProxyContext(configuration: configuration, loops: loops, logger: logger, tlsContexts: tlsContexts)
+        let shared = ProxyContext(
+            configuration: configuration, loops: loops, logger: logger, tlsContexts: tlsContexts,
+            configurationPath: configurationPath)
         let maxClients = configuration.maxClientConn
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -60,6 +65,14 @@ public final class ProxyServer: Sendable {
                     "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
                     "pool_mode": "\(configuration.poolMode.rawValue)", "workers": "\(threads)",
                 ])
+            shared.statistics.startPeriods()
+            shared.shutdownHandler.withLockedValue { handler in
+                handler = {
+                    logger.info("SHUTDOWN from the admin console")
+                    channel.close(promise: nil)
+                    shared.pools.shutDown()
+                }
+            }
             return ProxyServer(group: group, channel: channel, shared: shared)
         } catch {
             try? await group.shutdownGracefully()

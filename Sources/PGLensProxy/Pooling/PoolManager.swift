@@ -25,6 +25,8 @@ final class PoolManager: @unchecked Sendable {
     /// What the server reported at login, per pool: lets later clients log in before they get a connection.
     private var serverDefaults: [PoolKey: [String: String]] = [:]
     private var nextWaiterID = 1
+    /// Pauses and RECONNECT marks from the admin console.
+    private var control = PoolControl()
 
     private let loops: [any EventLoop]
     private let connector: ServerConnector
@@ -54,10 +56,14 @@ final class PoolManager: @unchecked Sendable {
             loops[loopIndex].execute { completion(.failure(ServerConnector.Failure(error: error))) }
             return 0
         }
-        let (waiterID, actions) = lock.withLock {
+        let (waiterID, actions) = lock.withLock { () -> (Int, [PoolManagerState.Action]) in
             let id = nextWaiterID
             nextWaiterID += 1
             waiters[id] = Waiter(eventLoop: loops[loopIndex], completion: completion)
+            if control.isPaused(key.database) {
+                control.park(.init(key: key, waiter: id, loop: loopIndex, limits: resolved.limits))
+                return (id, [])
+            }
             return (id, state.acquire(key: key, waiter: id, loop: loopIndex, limits: resolved.limits))
         }
         run(actions)
@@ -67,7 +73,8 @@ final class PoolManager: @unchecked Sendable {
     /// An idle connection of pool `key` on loop `loopIndex`, taken at once, or nil (then call `acquire`).
     func acquireIdle(key: PoolKey, loopIndex: Int) -> ServerConnection? {
         lock.withLock {
-            guard let serverID = state.takeIdle(key: key, loop: loopIndex) else { return nil }
+            guard !control.isPaused(key.database), let serverID = state.takeIdle(key: key, loop: loopIndex)
+            else { return nil }
             return servers[serverID]
         }
     }
@@ -75,7 +82,7 @@ final class PoolManager: @unchecked Sendable {
     /// The client gave up waiting. Returns false if it was already given a connection (or an error).
     func cancelWait(key: PoolKey, waiter: Int) -> Bool {
         lock.withLock {
-            guard state.cancelWait(key: key, waiter: waiter) else { return false }
+            guard control.unpark(waiter: waiter) || state.cancelWait(key: key, waiter: waiter) else { return false }
             waiters[waiter] = nil
             return true
         }
@@ -124,12 +131,16 @@ final class PoolManager: @unchecked Sendable {
 
     // MARK: Internals
 
-    private func finishRelease(_ server: ServerConnection, reusable: Bool) {
-        if !reusable { server.close() }
-        let actions = lock.withLock {
-            state.release(server: server.id, loop: server.loopIndex, reusable: reusable && server.channel.isActive)
+    private func finishRelease(_ server: ServerConnection, reusable requested: Bool) {
+        let (reusable, actions) = lock.withLock {
+            // A connection marked by RECONNECT is closed now that it is given back.
+            let reusable = !control.takeCloseMark(server.id) && requested
+            let actions = state.release(
+                server: server.id, loop: server.loopIndex, reusable: reusable && server.channel.isActive)
+            if !reusable { servers[server.id] = nil }
+            return (reusable, actions)
         }
-        if !reusable { lock.withLock { servers[server.id] = nil } }
+        if !reusable { server.close() }
         run(actions)
     }
 
@@ -209,5 +220,107 @@ final class PoolManager: @unchecked Sendable {
             return state.idleClosed(server: server.id)
         }
         run(actions)
+    }
+}
+
+// MARK: Admin console
+
+extension PoolManager {
+    /// Stops handing out connections of `database` (of every database when nil): new requests wait until
+    /// `resume`. Connections in use stay with their clients; `activeCount` tells when they are back.
+    func pause(database: String?) {
+        lock.withLock { control.pause(database) }
+    }
+
+    /// Lifts a pause; requests that waited meanwhile are served.
+    func resume(database: String?) {
+        let actions = lock.withLock {
+            control.resume(database).flatMap { request in
+                state.acquire(key: request.key, waiter: request.waiter, loop: request.loop, limits: request.limits)
+            }
+        }
+        run(actions)
+    }
+
+    /// Refuses (or, with `false`, allows again) new client logins to `database`.
+    func setDisabled(_ disabled: Bool, database: String) {
+        lock.withLock {
+            if disabled {
+                control.disabledDatabases.insert(database)
+            } else {
+                control.disabledDatabases.remove(database)
+            }
+        }
+    }
+
+    /// Whether new client logins to `database` are refused.
+    func isDisabled(_ database: String) -> Bool {
+        lock.withLock { control.disabledDatabases.contains(database) }
+    }
+
+    /// Whether `database` is paused (by name or by a PAUSE of everything).
+    func isPaused(_ database: String) -> Bool {
+        lock.withLock { control.isPaused(database) }
+    }
+
+    /// Connections of `database` (every database when nil) handed to clients now.
+    func activeCount(database: String?) -> Int {
+        lock.withLock {
+            state.poolCounts().reduce(0) { sum, entry in
+                database == nil || entry.key.database == database ? sum + entry.value.active : sum
+            }
+        }
+    }
+
+    /// Closes the idle connections of `database` (every database when nil) at once and marks those in use
+    /// to be closed when given back; new ones are opened as clients need them.
+    func reconnect(database: String?) {
+        let actions = lock.withLock {
+            let idle = state.idleServerIDs
+            for id in state.openServerIDs(database: database) where !idle.contains(id) {
+                if let server = servers[id] { control.markForClose(id, database: server.key.database) }
+            }
+            return state.closeIdle(database: database)
+        }
+        run(actions)
+    }
+
+    /// Connections marked by `reconnect` that are not closed yet.
+    func reconnectPendingCount(database: String?) -> Int {
+        lock.withLock { control.markedCount(database: database) }
+    }
+
+    /// Closes every connection of `database` (every database when nil), idle or in use: clients holding one
+    /// lose it.
+    func closeAll(database: String?) {
+        let (inUse, actions) = lock.withLock {
+            let idle = state.idleServerIDs
+            let inUse = state.openServerIDs(database: database).filter { !idle.contains($0) }.compactMap { servers[$0] }
+            return (inUse, state.closeIdle(database: database))
+        }
+        run(actions)
+        for server in inUse { server.close() }
+    }
+
+    /// Per pool: connection and waiter counts (parked requests count as waiting).
+    func poolCounts() -> [PoolKey: PoolManagerState.PoolCounts] {
+        lock.withLock { state.poolCounts() }
+    }
+
+    /// Snapshots of the connections that are logged in, for SHOW SERVERS (without the linked client, which
+    /// only the client knows).
+    func serverSnapshots() -> [ConnectionSnapshot] {
+        let (list, idle) = lock.withLock { (Array(servers.values), state.idleServerIDs) }
+        return list.sorted { $0.id < $1.id }.map { server in
+            let local = server.channel.localAddress
+            return ConnectionSnapshot(
+                id: UInt64(server.id), user: server.key.user, database: server.key.database,
+                state: idle.contains(server.id) ? .idle : .active,
+                address: server.remoteAddress.ipAddress ?? "", port: server.remoteAddress.port ?? 0,
+                localAddress: local?.ipAddress ?? "", localPort: local?.port ?? 0,
+                connectTime: server.connectedAt, requestTime: nil,
+                remotePID: server.backendKey?.processID ?? 0,
+                applicationName: server.loginParameters["application_name"] ?? "")
+        }
     }
 }

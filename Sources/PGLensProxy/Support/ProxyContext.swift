@@ -12,7 +12,21 @@ import Synchronization
 
 /// What every client session of one proxy shares: configuration, pools, cancel keys, counters.
 final class ProxyContext: Sendable {
+    /// The configuration pglens started with. What `RELOAD` may change (users, databases, pool sizes,
+    /// admin users) is read from `currentConfiguration` instead.
     let configuration: Configuration
+    /// The configuration as last loaded (at start or by RELOAD).
+    private let live: NIOLockedValueBox<Configuration>
+    /// The file the configuration was read from; nil when pglens was started without one.
+    let configurationPath: String?
+    /// The logged-in client sessions, for the admin console.
+    let clients = ClientRegistry()
+    /// Traffic counters per database (SHOW STATS).
+    let statistics: ProxyStatistics
+    /// Stops the proxy (the admin console's SHUTDOWN); set by `ProxyServer`.
+    let shutdownHandler = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
+    /// When the proxy started (SHOW CONFIG, averages).
+    let startedAt = Date()
     let loops: [any EventLoop]
     let pools: PoolManager
     let cancels = CancelRegistry()
@@ -48,9 +62,13 @@ final class ProxyContext: Sendable {
     init(
         configuration: Configuration, loops: [any EventLoop], logger: Logger,
         tlsContexts: TLSContextStore = TLSContextStore(.init()), analysis: AnalysisPipeline? = nil,
-        captureParameters: Bool = false
+        captureParameters: Bool = false, configurationPath: String? = nil
     ) {
         self.configuration = configuration
+        let live = NIOLockedValueBox(configuration)
+        self.live = live
+        self.configurationPath = configurationPath
+        self.statistics = ProxyStatistics(loops: loops, periodSeconds: configuration.statsPeriod)
         self.analysis = analysis
         self.analysisCapturesParameters = captureParameters
         self.tlsContexts = tlsContexts
@@ -67,19 +85,22 @@ final class ProxyContext: Sendable {
         let recovered = recoveredCredentials
         self.pools = PoolManager(
             loops: loops, connector: connector,
-            resolve: { key in Self.resolve(key, configuration: configuration, recovered: recovered) },
+            resolve: { key in
+                Self.resolve(key, configuration: live.withLockedValue { $0 }, recovered: recovered)
+            },
             logger: logger, maxPreparedStatements: configuration.maxPreparedStatements)
     }
 
     var authPolicy: ClientAuthPolicy {
         let configuration = self.configuration
+        let live = self.live
         let derived = derivedCredentials
         return ClientAuthPolicy(
             method: configuration.authType,
             allowPlaintextPassword: configuration.authAllowPlaintext,
             connectionIsEncrypted: false,
             tlsMode: clientTLS == nil ? .disable : configuration.clientTLSSSLMode,
-            secret: { user in configuration.users[user]?.secret },
+            secret: { user in live.withLockedValue { $0.users[user]?.secret } },
             mockSeed: mockSeed,
             scramCredential: { user, password in
                 derived.withLockedValue { cache in
@@ -90,6 +111,27 @@ final class ProxyContext: Sendable {
                     return credential
                 }
             })
+    }
+
+    /// The configuration as last loaded: at start, or by the admin console's RELOAD.
+    var currentConfiguration: Configuration {
+        live.withLockedValue { $0 }
+    }
+
+    /// Puts a reloaded configuration in force for what can change while running (users, databases and
+    /// their pool sizes, `default_pool_size`, `max_db_connections`, `admin_users`, `stats_users`): new
+    /// logins and new server connections use it. Returns the keys that changed but need a restart.
+    func applyReloaded(_ reloaded: Configuration) -> [String] {
+        var applied = configuration
+        applied.users = reloaded.users
+        applied.databases = reloaded.databases
+        applied.defaultPoolSize = reloaded.defaultPoolSize
+        applied.maxDBConnections = reloaded.maxDBConnections
+        applied.adminUsers = reloaded.adminUsers
+        applied.statsUsers = reloaded.statsUsers
+        live.withLockedValue { $0 = applied }
+        derivedCredentials.withLockedValue { $0.removeAll() }
+        return applied.differingKeys(from: reloaded)
     }
 
     /// Keeps one session-state observation as a finding.
