@@ -82,7 +82,7 @@ struct AdminConsole: Sendable {
                 .rows(
                     AdminTables.pools(
                         counts: shared.pools.poolCounts(), clients: clients,
-                        poolMode: { key in poolMode(key, configuration) }, now: Date()))
+                        poolMode: { key in poolMode(key, configuration) }))
             }
         case .stats:
             let averages = shared.statistics.averages()

@@ -39,8 +39,7 @@ enum AdminTables {
 
     /// SHOW POOLS: one row per pool; client counts come from the sessions' snapshots.
     static func pools(
-        counts: [PoolKey: PoolManagerState.PoolCounts], clients: [ConnectionSnapshot], poolMode: (PoolKey) -> String,
-        now: Date
+        counts: [PoolKey: PoolManagerState.PoolCounts], clients: [ConnectionSnapshot], poolMode: (PoolKey) -> String
     ) -> AdminResultSet {
         var result = AdminResultSet(
             columns: [.text("database"), .text("user")]

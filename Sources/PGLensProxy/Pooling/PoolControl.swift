@@ -19,8 +19,9 @@ struct PoolControl {
     /// Connections to close when given back, with their database.
     private var closeOnRelease: [Int: String] = [:]
 
+    /// Checked at every acquisition: no hashing while nothing is paused.
     func isPaused(_ database: String) -> Bool {
-        pausedAll || pausedDatabases.contains(database)
+        pausedAll || (!pausedDatabases.isEmpty && pausedDatabases.contains(database))
     }
 
     mutating func pause(_ database: String?) {

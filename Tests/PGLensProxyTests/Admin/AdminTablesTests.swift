@@ -28,7 +28,7 @@ import Testing
         let result = AdminTables.pools(
             counts: [key: .init(idle: 2, active: 1, connecting: 1, waiting: 1)],
             clients: [Self.client(id: 1, state: .active, server: 7), Self.client(id: 2, state: .waiting)],
-            poolMode: { _ in "transaction" }, now: Date())
+            poolMode: { _ in "transaction" })
         #expect(
             Self.names(result)
                 == "database,user,cl_active,cl_waiting,cl_active_cancel_req,cl_waiting_cancel_req,sv_active,"
