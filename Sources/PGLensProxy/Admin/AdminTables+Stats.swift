@@ -12,7 +12,8 @@ extension AdminTables {
             }
         }
         var result = AdminResultSet(
-            columns: [.text("database")] + names.map { .int8("total_" + $0) } + averageNames.map(AdminColumn.int8))
+            columns: [.text("database")] + names.map { .numeric("total_" + $0) } + averageNames.map(AdminColumn.numeric)
+        )
         for database in Set(totals.keys).union(averages.keys).sorted() {
             let total = totals[database] ?? TrafficCounters()
             let average = averages[database] ?? TrafficCounters()
@@ -44,7 +45,7 @@ extension AdminTables {
     }
 
     private static func counters(_ values: [String: TrafficCounters], names: [String]) -> AdminResultSet {
-        var result = AdminResultSet(columns: [.text("database")] + names.map(AdminColumn.int8))
+        var result = AdminResultSet(columns: [.text("database")] + names.map(AdminColumn.numeric))
         for database in values.keys.sorted() {
             result.append([database] + values[database]!.values.map { String($0) })
         }

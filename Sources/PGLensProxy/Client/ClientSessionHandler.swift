@@ -463,6 +463,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             // The connection was only needed to learn the server's parameters: it goes back to the pool
             // untouched, and the client gets one at its first request like every other client.
             shared.pools.release(server, resetQuery: nil)
+            serverRequestedAt = nil
             announcedParameters = Self.announced(server.loginParameters, settings: client.settings)
             state = .idle
             sendLoginCompletion()
@@ -796,7 +797,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             localPort: local?.port ?? 0, connectTime: connectedAt, requestTime: requestTime,
             waitMicroseconds: waitMicroseconds, linkedServerID: linkedServer,
             tls: tlsHandler?.connection.negotiatedProtocolVersion ?? "", applicationName: client.applicationName,
-            preparedStatements: 0)
+            preparedStatements: traffic.router.registry.count)
     }
 
     /// Ends the session from the admin console (KILL, KILL_CLIENT).

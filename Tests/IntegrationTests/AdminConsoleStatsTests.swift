@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// SHOW STATS under transaction pooling and the averages over a stats period, with psql.
+@Suite("Admin console statistics", .disabled(if: ProxyUnderTest.isDirect, "PostgreSQL has no admin console"))
+struct AdminConsoleStatsTests {
+    typealias Console = AdminConsoleTests
+
+    @Test("transaction pooling: one transaction per COMMIT or autocommit statement, one assignment each")
+    func transactionPooling() async throws {
+        var config = Console.config
+        config.poolMode = "transaction"
+        try await ProxyUnderTest.with(config) { proxy in
+            let workload = try await Console.app(
+                proxy, ["-c", "BEGIN", "-c", "SELECT 1", "-c", "COMMIT", "-c", "SELECT 2"])
+            #expect(workload.exitCode == 0, "\(workload)")
+            let totals = try #require(
+                try await Console.show(proxy, "STATS_TOTALS").rows(where: "database", is: "app").first)
+            #expect(totals["query_count"] == "4", "\(totals)")
+            #expect(totals["xact_count"] == "2", "\(totals)")
+            #expect(totals["server_assignment_count"] == "2", "\(totals)")
+            #expect(totals["client_login_count"] == "1", "\(totals)")
+            let xactTime = Int(totals["xact_time"] ?? "") ?? 0
+            let queryTime = Int(totals["query_time"] ?? "") ?? 0
+            #expect(queryTime > 0 && xactTime >= queryTime / 2, "\(totals)")
+            let servers = try await Console.show(proxy, "SERVERS").rows(where: "database", is: "app")
+            #expect(servers.map { $0["state"] } == ["idle"], "\(servers)")
+            #expect(servers.first?["link"] == "")
+        }
+    }
+
+    @Test("SHOW STATS_AVERAGES over a 1-second stats_period reflects a running workload")
+    func averages() async throws {
+        try await ProxyUnderTest.with(Console.config) { proxy in
+            async let workload = Console.app(
+                proxy, Array(repeating: ["-c", "SELECT pg_sleep(0.005)"], count: 500).flatMap { $0 })
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+            let averages = try await Console.show(proxy, "STATS_AVERAGES").rows(where: "database", is: "app").first
+            let stats = try await Console.show(proxy, "STATS").rows(where: "database", is: "app").first
+            let finished = try await workload
+            #expect(finished.exitCode == 0)
+            let perSecond = Int(averages?["query_count"] ?? "") ?? 0
+            // At most one query per 5 ms.
+            #expect(perSecond > 0 && perSecond <= 200, "\(String(describing: averages))")
+            #expect(Int(averages?["query_time"] ?? "") ?? 0 >= 4_000, "\(String(describing: averages))")
+            #expect(Int(averages?["bytes_received"] ?? "") ?? 0 > 0)
+            #expect(Int(stats?["avg_query_count"] ?? "") ?? 0 > 0, "\(String(describing: stats))")
+        }
+    }
+
+    @Test("SHOW HELP sends the command list as notices")
+    func help() async throws {
+        try await ProxyUnderTest.with(Console.config) { proxy in
+            let help = try await Console.console(proxy, "SHOW HELP")
+            #expect(help.exitCode == 0, "\(help)")
+            #expect(help.stderr.contains("NOTICE:  00000: Console usage"), "\(help)")
+            #expect(help.stderr.contains("KILL_CLIENT"))
+        }
+    }
+}
