@@ -33,6 +33,8 @@ extension Configuration {
         switch child.value {
         case let names as [String]: return names.joined(separator: ",")
         case let value as any RawRepresentable<String>: return value.rawValue
+        case let seconds as Double where seconds == seconds.rounded() && abs(seconds) < 1e15:
+            return String(Int(seconds))
         default: return "\(child.value)"
         }
     }

@@ -11,8 +11,12 @@ struct AdminConsole: Sendable {
     /// How often PAUSE and WAIT_CLOSE look whether the connections they wait for are back or closed.
     var pollInterval: TimeAmount = .milliseconds(20)
 
-    /// Runs one command for a user of `role`.
-    func run(_ command: AdminCommand, role: AdminRole, on loop: any EventLoop) -> EventLoopFuture<AdminReply> {
+    /// Runs one command for a user of `role`. Commands that wait (PAUSE, WAIT_CLOSE) stop waiting once
+    /// `stillWanted` returns false (the console client left).
+    func run(
+        _ command: AdminCommand, role: AdminRole, on loop: any EventLoop,
+        stillWanted: @escaping @Sendable () -> Bool = { true }
+    ) -> EventLoopFuture<AdminReply> {
         guard role.mayRun(command) else {
             return loop.makeSucceededFuture(
                 .error(
@@ -26,7 +30,8 @@ struct AdminConsole: Sendable {
         case .pause(let database):
             if let error = unknownDatabase(database) { return loop.makeSucceededFuture(error) }
             shared.pools.pause(database: database)
-            return poll(on: loop) { shared.pools.activeCount(database: database) == 0 }.map { .done(tag: "PAUSE") }
+            return poll(on: loop, while: stillWanted) { shared.pools.activeCount(database: database) == 0 }
+                .map { .done(tag: "PAUSE") }
         case .resume(let database):
             shared.pools.resume(database: database)
             return loop.makeSucceededFuture(.done(tag: "RESUME"))
@@ -39,7 +44,7 @@ struct AdminConsole: Sendable {
             shared.pools.reconnect(database: database)
             return loop.makeSucceededFuture(.done(tag: "RECONNECT"))
         case .waitClose(let database):
-            return poll(on: loop) { shared.pools.reconnectPendingCount(database: database) == 0 }
+            return poll(on: loop, while: stillWanted) { shared.pools.reconnectPendingCount(database: database) == 0 }
                 .map { .done(tag: "WAIT_CLOSE") }
         case .kill(let database):
             if let error = unknownDatabase(database) { return loop.makeSucceededFuture(error) }
@@ -189,13 +194,14 @@ struct AdminConsole: Sendable {
                 message: "pglens: database \"\(database)\" does not exist"))
     }
 
-    /// Completes once `condition` holds, looking every `pollInterval`.
-    private func poll(on loop: any EventLoop, until condition: @escaping @Sendable () -> Bool) -> EventLoopFuture<Void>
-    {
-        if condition() { return loop.makeSucceededVoidFuture() }
-        let interval = pollInterval
-        return loop.scheduleTask(in: interval) {}.futureResult.flatMap {
-            poll(on: loop, until: condition)
+    /// Completes once `condition` holds (or `wanted` no longer does), looking every `pollInterval`.
+    private func poll(
+        on loop: any EventLoop, while wanted: @escaping @Sendable () -> Bool,
+        until condition: @escaping @Sendable () -> Bool
+    ) -> EventLoopFuture<Void> {
+        if condition() || !wanted() { return loop.makeSucceededVoidFuture() }
+        return loop.scheduleTask(in: pollInterval) {}.futureResult.flatMap {
+            poll(on: loop, while: wanted, until: condition)
         }
     }
 

@@ -90,7 +90,9 @@ final class AdminConsoleHandler: ChannelInboundHandler, @unchecked Sendable {
             write([.errorResponse(error.fields)])
             return run([])
         }
-        console.run(command, role: role, on: context.eventLoop).whenComplete { [self] result in
+        let channel = context.channel
+        console.run(command, role: role, on: context.eventLoop, stillWanted: { channel.isActive }).whenComplete {
+            [self] result in
             let reply: AdminReply
             switch result {
             case .success(let value): reply = value

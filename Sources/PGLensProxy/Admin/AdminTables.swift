@@ -68,7 +68,8 @@ enum AdminTables {
         return result
     }
 
-    /// SHOW DATABASES: one row per configured database.
+    /// SHOW DATABASES: one row per configured database, and one for the console's own `pglens` (as
+    /// PgBouncer lists `pgbouncer`), whose clients are those of both its names.
     static func databases(
         configuration: Configuration, serverCounts: [String: Int], clientCounts: [String: Int],
         paused: (String) -> Bool, disabled: (String) -> Bool
@@ -80,8 +81,17 @@ enum AdminTables {
             .int4("max_client_connections"), .int4("current_client_connections"), .int4("paused"),
             .int4("disabled"),
         ])
-        for name in configuration.databases.keys.sorted() {
-            let database = configuration.databases[name]!
+        let consoleClients = AdminRole.databaseNames.reduce(0) { $0 + (clientCounts[$1] ?? 0) }
+        var names = configuration.databases.keys.sorted()
+        if configuration.databases["pglens"] == nil { names = (names + ["pglens"]).sorted() }
+        for name in names {
+            guard let database = configuration.databases[name] else {
+                result.append([
+                    name, nil, String(configuration.listenPort), name, nil, "0", "0", "0", "0", "statement", nil, "0",
+                    "0", "0", String(consoleClients), "0", "0",
+                ])
+                continue
+            }
             result.append([
                 name, database.host, String(database.port), database.dbname, database.forceUser,
                 String(configuration.poolSize(for: database)), "0", "0", "0",

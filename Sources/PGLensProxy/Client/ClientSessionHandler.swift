@@ -325,16 +325,19 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             return sendErrorAndClose(
                 ErrorFields(
                     severity: "FATAL", sqlState: .cannotConnectNow,
-                    message: "pglens: database \"\(client.database)\" is disabled (DISABLE); logins wait for ENABLE"))
+                    message: "pglens: database \"\(client.database)\" is disabled; new logins are refused until ENABLE")
+            )
         }
-        guard let database = shared.currentConfiguration.databases[client.database] else {
+        // Users and databases as last (re)loaded.
+        let configuration = shared.currentConfiguration
+        guard let database = configuration.databases[client.database] else {
             return sendErrorAndClose(
                 ErrorFields(
                     severity: "FATAL", sqlState: .invalidCatalogName,
                     message: "database \"\(client.database)\" does not exist"))
         }
         self.client = client
-        let mode = shared.configuration.poolMode(database: database, user: shared.configuration.users[client.user])
+        let mode = configuration.poolMode(database: database, user: configuration.users[client.user])
         traffic = LinkTraffic(
             transactionPooling: mode == .transaction,
             sessionStatePolicy: shared.configuration.sessionStatePolicy(for: database),

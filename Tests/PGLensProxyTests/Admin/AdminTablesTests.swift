@@ -101,7 +101,8 @@ import Testing
         configuration.databases = ["app": DatabaseConfiguration(name: "app", poolSize: 5)]
         configuration.users = ["app": UserConfiguration(name: "app", secret: .plain("secret"))]
         let databases = AdminTables.databases(
-            configuration: configuration, serverCounts: ["app": 2], clientCounts: ["app": 3], paused: { _ in true },
+            configuration: configuration, serverCounts: ["app": 2], clientCounts: ["app": 3, "pgbouncer": 1],
+            paused: { $0 == "app" },
             disabled: { _ in false })
         #expect(
             Self.names(databases)
@@ -113,7 +114,11 @@ import Testing
                 [
                     "app", "127.0.0.1", "5432", "app", nil, "5", "0", "0", "0", "session", nil, "0", "2", "0", "3", "1",
                     "0",
-                ]
+                ],
+                [
+                    "pglens", nil, "6432", "pglens", nil, "0", "0", "0", "0", "statement", nil, "0", "0", "0", "1", "0",
+                    "0",
+                ],
             ])
         let users = AdminTables.users(configuration: configuration, serverCounts: [:], clientCounts: ["app": 1])
         #expect(
