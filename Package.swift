@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // The system OpenSSL (libssl 3, libcrypto), with a small C shim for its macros.
@@ -86,10 +87,24 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // The HTTP API (report, statements, slow log, health) and the client `pglens report` uses. Export layer.
+        .target(
+            name: "PGLensHTTP",
+            dependencies: [
+                "PGLensAnalysis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "pglens",
             dependencies: [
                 "PGLensProxy",
+                "PGLensHTTP",
+                "PGLensAnalysis",
                 "PGLensConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,6 +139,10 @@ let package = Package(
         .testTarget(
             name: "PGLensAnalysisTests",
             dependencies: ["PGLensAnalysis"]
+        ),
+        .testTarget(
+            name: "PGLensHTTPTests",
+            dependencies: ["PGLensHTTP", "PGLensAnalysis"]
         ),
         .testTarget(
             name: "PGLensProxyTests",

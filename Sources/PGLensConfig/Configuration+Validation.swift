@@ -55,6 +55,16 @@ extension Configuration {
         check(hasServerKey || !hasServerCert, "server_tls_key_file", "must be set when server_tls_cert_file is")
         check(!serverTLSCiphers.trimmingWhitespace.isEmpty, "server_tls_ciphers", "must not be empty")
 
+        check(
+            slowQueryThresholdMs.isFinite && slowQueryThresholdMs >= 0, "slow_query_threshold_ms",
+            "must be a number of milliseconds, 0 or more")
+        check(slowQueryLogSize >= 1, "slow_query_log_size", "must be at least 1")
+        check(statsMaxStatements >= 1, "stats_max_statements", "must be at least 1")
+        check(analysisQueueSize >= 1, "analysis_queue_size", "must be at least 1")
+        check(
+            adminHTTPListen.trimmingWhitespace.isEmpty || ListenAddress(parsing: adminHTTPListen) != nil,
+            "admin_http_listen", "must be host:port (for example 127.0.0.1:9930), or empty to turn the API off")
+
         check(!databases.isEmpty, "databases", "at least one database must be configured")
         for (name, database) in databases.sorted(by: { $0.key < $1.key }) {
             let path = "databases.\(name)"
@@ -68,6 +78,11 @@ extension Configuration {
             }
             if let cap = database.maxDBConnections {
                 check(cap >= 0, "\(path).max_db_connections", "must be 0 (no cap) or more")
+            }
+            if let threshold = database.slowQueryThresholdMs {
+                check(
+                    threshold.isFinite && threshold >= 0, "\(path).slow_query_threshold_ms",
+                    "must be a number of milliseconds, 0 or more")
             }
             if let forceUser = database.forceUser {
                 check(!forceUser.isEmpty, "\(path).user", "must not be empty")

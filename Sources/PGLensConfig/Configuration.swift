@@ -66,6 +66,20 @@ public struct Configuration: Sendable, Equatable {
     public var serverTLSProtocols: ClientTLSProtocols = .tls12
     /// An OpenSSL cipher list for TLS 1.2 toward servers; `default` keeps OpenSSL's default.
     public var serverTLSCiphers: String = "default"
+    /// Whether every statement is timed and fingerprinted for the statistics, the slow log and the report.
+    public var analysis: Bool = true
+    /// Whether example parameter values may appear in reports (cut to 200 bytes each).
+    public var captureParameters: Bool = false
+    /// An execution slower than this, in milliseconds, is kept in the slow log; a database may set its own.
+    public var slowQueryThresholdMs: Double = 100
+    /// Slow executions kept in the slow log's ring, newest replacing oldest.
+    public var slowQueryLogSize: Int = 1000
+    /// Normalized statements kept in the statistics, least recently used evicted first.
+    public var statsMaxStatements: Int = 5000
+    /// Statement events waiting for the analysis; when it is full, events are dropped and counted.
+    public var analysisQueueSize: Int = 65536
+    /// `host:port` of the HTTP API (report, statements, health); empty turns it off.
+    public var adminHTTPListen: String = "127.0.0.1:9930"
     /// Users who may run every command of the admin console (the virtual database `pglens`).
     public var adminUsers: [String] = []
     /// Users who may run the admin console's SHOW commands.
@@ -85,6 +99,11 @@ public struct Configuration: Sendable, Equatable {
     /// The session-state policy in force for a database: its own, else the instance's.
     public func sessionStatePolicy(for database: DatabaseConfiguration) -> SessionStatePolicy {
         database.sessionStatePolicy ?? sessionStatePolicy
+    }
+
+    /// The slow-query threshold for a database, in milliseconds: its own, else the instance's.
+    public func slowQueryThresholdMs(for database: DatabaseConfiguration) -> Double {
+        database.slowQueryThresholdMs ?? slowQueryThresholdMs
     }
 
     /// The pool mode in force for a database and user: the user's, else the database's, else the instance's.
@@ -123,8 +142,13 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
             + "auth_type: \(authType.rawValue), auth_allow_plaintext: \(authAllowPlaintext), "
             + "max_packet_size: \(maxPacketSize), max_prepared_statements: \(maxPreparedStatements), "
             + "session_state_policy: \(sessionStatePolicy.rawValue), workers: \(workers), log_level: \(logLevel), "
+        let analysisPart: String =
+            "analysis: \(analysis), capture_parameters: \(captureParameters), "
+            + "slow_query_threshold_ms: \(slowQueryThresholdMs), slow_query_log_size: \(slowQueryLogSize), "
+            + "stats_max_statements: \(statsMaxStatements), analysis_queue_size: \(analysisQueueSize), "
+            + "admin_http_listen: \(adminHTTPListen.debugDescription), "
             + "admin_users: \(adminUsers), stats_users: \(statsUsers), stats_period: \(statsPeriod), "
-        return head + middle + tls + "databases: [\(databaseList)], users: [\(userList)])"
+        return head + middle + analysisPart + tls + "databases: [\(databaseList)], users: [\(userList)])"
     }
 
     /// The same as `description`: never shows a password.
@@ -153,8 +177,12 @@ extension Configuration: CustomReflectable {
                 "serverTLSSSLMode": serverTLSSSLMode, "serverTLSCAFile": serverTLSCAFile,
                 "serverTLSCertFile": serverTLSCertFile, "serverTLSKeyFile": serverTLSKeyFile,
                 "serverTLSProtocols": serverTLSProtocols, "serverTLSCiphers": serverTLSCiphers,
-                "adminUsers": adminUsers, "statsUsers": statsUsers, "statsPeriod": statsPeriod, "databases": databases,
-                "users": users,
+                "analysis": analysis, "captureParameters": captureParameters,
+                "slowQueryThresholdMs": slowQueryThresholdMs, "slowQueryLogSize": slowQueryLogSize,
+                "statsMaxStatements": statsMaxStatements, "analysisQueueSize": analysisQueueSize,
+                "adminHTTPListen": adminHTTPListen, "adminUsers": adminUsers, "statsUsers": statsUsers,
+                "statsPeriod": statsPeriod,
+                "databases": databases, "users": users,
             ],
             displayStyle: .struct)
     }

@@ -18,6 +18,9 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     /// Under transaction pooling, what to do with statements that leave session state; `nil` means the
     /// instance's `session_state_policy`.
     public var sessionStatePolicy: SessionStatePolicy?
+    /// Executions slower than this, in milliseconds, are slow; `nil` means the instance's
+    /// `slow_query_threshold_ms`.
+    public var slowQueryThresholdMs: Double?
 
     public init(
         name: String, host: String = "127.0.0.1", port: Int = 5432, dbname: String? = nil,
@@ -46,6 +49,7 @@ extension DatabaseConfiguration: CustomStringConvertible, CustomDebugStringConve
         if password != nil { fields.append("password: <password>") }
         if let maxDBConnections { fields.append("max_db_connections: \(maxDBConnections)") }
         if let sessionStatePolicy { fields.append("session_state_policy: \(sessionStatePolicy.rawValue)") }
+        if let slowQueryThresholdMs { fields.append("slow_query_threshold_ms: \(slowQueryThresholdMs)") }
         return "\(name)(" + fields.joined(separator: ", ") + ")"
     }
 

@@ -9,6 +9,7 @@ enum DatabaseSetting: String, CaseIterable {
     case password
     case maxDBConnections = "max_db_connections"
     case sessionStatePolicy = "session_state_policy"
+    case slowQueryThresholdMs = "slow_query_threshold_ms"
 
     /// Checks `value` against the setting's type and stores it.
     func apply(_ value: SettingValue, to database: inout DatabaseConfiguration) throws(SettingValue.Mismatch) {
@@ -22,6 +23,7 @@ enum DatabaseSetting: String, CaseIterable {
         case .password: database.password = try value.string()
         case .maxDBConnections: database.maxDBConnections = try value.integer()
         case .sessionStatePolicy: database.sessionStatePolicy = try value.sessionStatePolicy()
+        case .slowQueryThresholdMs: database.slowQueryThresholdMs = try value.number()
         }
     }
 }

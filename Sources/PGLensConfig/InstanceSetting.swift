@@ -35,6 +35,13 @@ enum InstanceSetting: String, CaseIterable {
     case serverTLSKeyFile = "server_tls_key_file"
     case serverTLSProtocols = "server_tls_protocols"
     case serverTLSCiphers = "server_tls_ciphers"
+    case analysis
+    case captureParameters = "capture_parameters"
+    case slowQueryThresholdMs = "slow_query_threshold_ms"
+    case slowQueryLogSize = "slow_query_log_size"
+    case statsMaxStatements = "stats_max_statements"
+    case analysisQueueSize = "analysis_queue_size"
+    case adminHTTPListen = "admin_http_listen"
     case adminUsers = "admin_users"
     case statsUsers = "stats_users"
     case statsPeriod = "stats_period"
@@ -85,6 +92,13 @@ enum InstanceSetting: String, CaseIterable {
             configuration.serverTLSProtocols = ClientTLSProtocols(
                 rawValue: try value.choice(ClientTLSProtocols.allCases.map(\.rawValue)))!
         case .serverTLSCiphers: configuration.serverTLSCiphers = try value.string()
+        case .analysis: configuration.analysis = try value.boolean()
+        case .captureParameters: configuration.captureParameters = try value.boolean()
+        case .slowQueryThresholdMs: configuration.slowQueryThresholdMs = try value.number()
+        case .slowQueryLogSize: configuration.slowQueryLogSize = try value.integer()
+        case .statsMaxStatements: configuration.statsMaxStatements = try value.integer()
+        case .analysisQueueSize: configuration.analysisQueueSize = try value.integer()
+        case .adminHTTPListen: configuration.adminHTTPListen = try value.string()
         case .adminUsers: configuration.adminUsers = try value.nameList()
         case .statsUsers: configuration.statsUsers = try value.nameList()
         case .statsPeriod: configuration.statsPeriod = try value.seconds()

@@ -77,13 +77,22 @@ enum SettingValue {
 
     /// A duration in seconds: an integer or a floating-point number.
     func seconds() throws(Mismatch) -> Double {
+        try double(expected: "a number of seconds")
+    }
+
+    /// A number: an integer or a floating-point number (milliseconds, ratios).
+    func number() throws(Mismatch) -> Double {
+        try double(expected: "a number")
+    }
+
+    private func double(expected: String) throws(Mismatch) -> Double {
         switch self {
         case .integer(let value): return Double(value)
         case .float(let value): return value
         case .text(let text):
-            guard let value = Double(text.trimmingWhitespace) else { throw mismatch("a number of seconds") }
+            guard let value = Double(text.trimmingWhitespace) else { throw mismatch(expected) }
             return value
-        default: throw mismatch("a number of seconds")
+        default: throw mismatch(expected)
         }
     }
 

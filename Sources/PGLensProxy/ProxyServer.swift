@@ -1,6 +1,8 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import PGLensAnalysis
 import PGLensConfig
 import PGLensTLS
 import PGWire
@@ -11,14 +13,26 @@ public final class ProxyServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
     private let shared: ProxyContext
+    /// Drains the statement events into the analysis; nil when analysis is off.
+    private let analysisConsumer: Task<Void, Never>?
+
+    /// The statement analysis fed by every session; nil when `analysis = false`.
+    public var analysis: AnalysisPipeline? { shared.analysis }
+
+    /// The configuration the proxy runs with.
+    public var configuration: Configuration { shared.configuration }
 
     /// The address the listener is bound to (with the real port when `listen_port` is 0).
     public var localAddress: SocketAddress? { channel.localAddress }
 
-    private init(group: MultiThreadedEventLoopGroup, channel: any Channel, shared: ProxyContext) {
+    private init(
+        group: MultiThreadedEventLoopGroup, channel: any Channel, shared: ProxyContext,
+        analysisConsumer: Task<Void, Never>?
+    ) {
         self.group = group
         self.channel = channel
         self.shared = shared
+        self.analysisConsumer = analysisConsumer
     }
 
     /// Binds the listener and starts accepting clients. `configurationPath` is the file the configuration
@@ -30,9 +44,14 @@ public final class ProxyServer: Sendable {
         let threads = configuration.workers > 0 ? configuration.workers : System.coreCount
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let loops = Array(group.makeIterator())
+        let analysis =
+            configuration.analysis
+            ? AnalysisPipeline(
+                configuration: AnalysisConfiguration(configuration, instanceID: Self.instanceID(configuration)))
+            : nil
         let shared = ProxyContext(
-            configuration: configuration, loops: loops, logger: logger, tlsContexts: tlsContexts,
-            configurationPath: configurationPath)
+            configuration: configuration, loops: loops, logger: logger, tlsContexts: tlsContexts, analysis: analysis,
+            captureParameters: configuration.captureParameters, configurationPath: configurationPath)
         let maxClients = configuration.maxClientConn
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -73,11 +92,18 @@ public final class ProxyServer: Sendable {
                     shared.pools.shutDown()
                 }
             }
-            return ProxyServer(group: group, channel: channel, shared: shared)
+            // The consumer runs off the event loops; they only ever offer events to its bounded queue.
+            let consumer = analysis.map { pipeline in Task.detached(priority: .utility) { await pipeline.run() } }
+            return ProxyServer(group: group, channel: channel, shared: shared, analysisConsumer: consumer)
         } catch {
             try? await group.shutdownGracefully()
             throw error
         }
+    }
+
+    /// The report's instance id: this host and the port clients connect to.
+    private static func instanceID(_ configuration: Configuration) -> String {
+        "\(ProcessInfo.processInfo.hostName):\(configuration.listenPort)"
     }
 
     /// Rebuilds the TLS contexts from the configured certificate, key and CA files (after they were
@@ -152,6 +178,7 @@ public final class ProxyServer: Sendable {
 
     /// Stops accepting clients, closes pooled connections and the event loops.
     public func shutdown() async throws {
+        analysisConsumer?.cancel()
         try? await channel.close()
         shared.pools.shutDown()
         try await group.shutdownGracefully()

@@ -1,11 +1,13 @@
 import ArgumentParser
+import PGLensProxy
 
 @main
 struct PGLensCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pglens",
         abstract: "A PostgreSQL wire-protocol proxy that pools connections and audits the traffic it sees.",
-        subcommands: [ServeCommand.self, CheckConfigCommand.self],
+        version: PGLensVersion.current,
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, ReportCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import PGLensConfig
+import PGLensHTTP
 import PGLensProxy
 
 /// `pglens serve`: run the proxy.
@@ -26,7 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "host:port to listen on with --upstream (default 127.0.0.1:6432).")
     var listen: String?
 
+    @Option(name: .long, help: "host:port of the HTTP API, overriding admin_http_listen; \"\" turns it off.")
+    var http: String?
+
     func validate() throws {
+        if let http, !http.isEmpty, ListenAddress(parsing: http) == nil {
+            throw ValidationError("--http must be host:port, for example 127.0.0.1:9930")
+        }
         if (config == nil) == (upstream == nil) {
             throw ValidationError("give either --config FILE or --upstream URL")
         }
@@ -37,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let configuration: Configuration
+        var configuration: Configuration
         do {
             if let config {
                 configuration = try ConfigurationLoader.load(path: config, environment: environment)
@@ -48,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("pglens: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        if let http { configuration.adminHTTPListen = http }
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -63,6 +71,14 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("pglens could not start: \(error)")
             throw ExitCode(1)
         }
+        let api: AdminHTTPServer?
+        do {
+            api = try await startAPI(configuration, analysis: server, logger: logger)
+        } catch {
+            logger.critical("pglens could not start: \(error)")
+            try await server.shutdown()
+            throw ExitCode(1)
+        }
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
         // SHUTDOWN on the admin console closes the listener: stop as on SIGTERM.
         Task {
@@ -76,6 +92,30 @@ struct ServeCommand: AsyncParsableCommand {
             received = await signals.next()
         }
         logger.info("shutting down", metadata: ["signal": "\(received)"])
+        await api?.shutdown()
         try await server.shutdown()
+    }
+
+    /// Starts the HTTP API on `admin_http_listen`, unless it is empty.
+    private func startAPI(
+        _ configuration: Configuration, analysis server: ProxyServer, logger: Logger
+    ) async throws
+        -> AdminHTTPServer?
+    {
+        guard !configuration.adminHTTPListen.isEmpty,
+            let address = ListenAddress(parsing: configuration.adminHTTPListen)
+        else { return nil }
+        let api = try await AdminHTTPServer.start(
+            host: address.host.isEmpty ? "0.0.0.0" : address.host, port: address.port,
+            api: ReportAPI(analysis: server.analysis), logger: logger)
+        logger.info(
+            "HTTP API listening",
+            metadata: ["address": "\(api.localAddress)", "analysis": "\(server.analysis != nil ? "on" : "off")"])
+        if !address.isLoopback {
+            logger.warning(
+                "admin_http_listen is not a loopback address: the report (normalized statements, findings) is readable by anyone who can reach it"
+            )
+        }
+        return api
     }
 }

@@ -48,6 +48,63 @@ struct AdminConsoleStatsTests {
         }
     }
 
+    @Test("SHOW STATEMENTS and SHOW SLOW report a workload's statements; RESET STATS forgets them")
+    func statementsAndSlow() async throws {
+        var config = Console.config
+        config.extraLines += ["analysis = true", "slow_query_threshold_ms = 150"]
+        try await ProxyUnderTest.with(config) { proxy in
+            let workload = try await Console.app(
+                proxy,
+                Array(repeating: ["-c", "SELECT 7 AS x WHERE 2 = 2"], count: 5).flatMap { $0 } + [
+                    "-c", "SELECT pg_sleep(0.2)",
+                ])
+            #expect(workload.exitCode == 0, "\(workload)")
+            let statements = try await Console.eventually(proxy, "STATEMENTS") { table in
+                table.rows.count >= 2
+            }
+            #expect(
+                statements.columns == [
+                    "fingerprint", "query", "database", "user", "application_name", "calls", "rows", "errors",
+                    "total_ms", "mean_ms", "min_ms", "max_ms", "p50_ms", "p95_ms", "p99_ms", "first_seen", "last_seen",
+                ])
+            let select = try #require(statements.rows(where: "calls", is: "5").first, "\(statements.rows)")
+            #expect(select["query"]?.contains("as x") == true, "\(select)")
+            #expect(select["rows"] == "5")
+            #expect(select["errors"] == "0")
+            #expect(select["database"] == "app" && select["user"] == "app")
+            #expect(select["application_name"] == "pglens-it")
+            #expect(select["fingerprint"]?.count == 16)
+            let sleep = statements.rows(where: "calls", is: "1").first { $0["query"]?.contains("pg_sleep") == true }
+            #expect(Double(sleep?["max_ms"] ?? "") ?? 0 >= 200, "\(String(describing: sleep))")
+            // The console's own SHOW commands are not statements of the analysis.
+            #expect(!statements.rows.contains { $0[1].lowercased().contains("show") })
+            let slow = try await Console.show(proxy, "SLOW")
+            #expect(
+                slow.columns == [
+                    "started_at", "duration_ms", "rows", "database", "user", "application_name", "client_addr", "query",
+                ])
+            #expect(slow.rows.count == 1, "\(slow.rows)")
+            let slowRow = slow.rows(where: "client_addr", is: "127.0.0.1").first
+            #expect(Double(slowRow?["duration_ms"] ?? "") ?? 0 >= 200)
+            #expect(slowRow?["query"]?.contains("pg_sleep") == true)
+            let reset = try await Console.console(proxy, "RESET STATS")
+            #expect(reset.exitCode == 0, "\(reset)")
+            #expect(try await Console.show(proxy, "STATEMENTS").rows.isEmpty)
+            #expect(try await Console.show(proxy, "SLOW").rows.isEmpty)
+        }
+    }
+
+    @Test("SHOW STATEMENTS with the analysis off is an error")
+    func analysisOff() async throws {
+        var config = Console.config
+        config.extraLines += ["analysis = false"]
+        try await ProxyUnderTest.with(config) { proxy in
+            let result = try await Console.console(proxy, "SHOW STATEMENTS")
+            #expect(result.exitCode != 0)
+            #expect(result.stderr.contains("ERROR:  55000: pglens: analysis is off"), "\(result)")
+        }
+    }
+
     @Test("SHOW HELP sends the command list as notices")
     func help() async throws {
         try await ProxyUnderTest.with(Console.config) { proxy in

@@ -285,11 +285,11 @@ struct AdminConsoleTests {
     @Test("RELOAD applies a changed pool size from the config file")
     func reload() async throws {
         try await ProxyUnderTest.with(Self.config) { proxy in
-            let directory = try #require(proxy.process?.directory)
+            let process = try #require(proxy.process)
             var changed = Self.config
             changed.defaultPoolSize = 3
-            try changed.toml(listenPort: proxy.port, serverPort: proxy.cluster.port).write(
-                toFile: directory + "/pglens.toml", atomically: true, encoding: .utf8)
+            try changed.toml(listenPort: proxy.port, serverPort: proxy.cluster.port, httpPort: process.httpPort).write(
+                toFile: process.directory + "/pglens.toml", atomically: true, encoding: .utf8)
             let reload = try await Self.console(proxy, "RELOAD")
             let config = try await Self.show(proxy, "CONFIG")
             #expect(reload.exitCode == 0, "\(reload)")

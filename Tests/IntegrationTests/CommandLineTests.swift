@@ -28,7 +28,7 @@ struct CommandLineTests {
         process.arguments = [
             ClientRunner.clientsDirectory + "/exec_clean.py", PGLensProcess.binaryPath, "serve", "--upstream",
             "postgres://app:\(PostgresCluster.appPassword)@127.0.0.1:\(cluster.port)/app",
-            "--listen", "127.0.0.1:\(port)",
+            "--listen", "127.0.0.1:\(port)", "--http", "127.0.0.1:\(try Net.freePort())",
         ]
         process.standardOutput = log
         process.standardError = log
@@ -74,7 +74,8 @@ struct CommandLineTests {
         let path = directory + "/valid.toml"
         var config = ProxyConfig()
         config.users = ["app": Self.fileSecret]
-        try config.toml(listenPort: 16432, serverPort: 5432).write(toFile: path, atomically: true, encoding: .utf8)
+        try config.toml(listenPort: 16432, serverPort: 5432, httpPort: 19930).write(
+            toFile: path, atomically: true, encoding: .utf8)
         let result = try await pglens(["check-config", path])
         #expect(result.exitCode == 0, "\(result)")
         #expect(result.stdout == "\(path): OK (1 database(s), 1 user(s), listening on 127.0.0.1:16432)\n", "\(result)")

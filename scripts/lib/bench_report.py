@@ -42,6 +42,8 @@ def main(path, targets):
         for other in ("direct", "pgbouncer"):
             if tps.get("pglens") and tps.get(other):
                 ratios.append(f"pglens/{other} TPS = {tps['pglens'] / tps[other]:.2f}")
+        if tps.get("pglens") and tps.get("pglens-noanalysis"):
+            ratios.append(f"analysis on/off TPS = {tps['pglens'] / tps['pglens-noanalysis']:.3f}")
         if tps.get("pglens+tls") and tps.get("direct+tls"):
             tls_ratio = tps["pglens+tls"] / tps["direct+tls"]
             ratios.append(f"pglens+tls/direct+tls TPS = {tls_ratio:.2f}")

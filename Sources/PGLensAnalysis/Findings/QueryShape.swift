@@ -5,12 +5,25 @@ struct QueryShape: Equatable {
     private static let comparisonOperators: Set<String> = ["=", "<", ">", "<=", ">=", "<>", "!="]
     private static let tableKeywords: [StaticString] = ["from", "update", "into", "join"]
 
+    /// Commands whose plan EXPLAIN shows (`CREATE TABLE ... AS` and `EXECUTE` too, but those are rare in
+    /// traffic and their advice would be the statement's own).
+    private static let plannableCommands: Set<String> = [
+        "select", "insert", "update", "delete", "merge", "values", "with", "table", "(",
+    ]
+
     var table: String?
     var filterColumns: [String] = []
+    /// The first word of the statement, folded to lower case (`select`, `copy`, `create`); nil when empty.
+    var command: String?
+
+    /// Whether the statement is a query EXPLAIN can show a plan for, rather than a utility command (COPY,
+    /// DDL, VACUUM, ...).
+    var isPlannable: Bool { command.map { Self.plannableCommands.contains($0) } ?? false }
 
     init(normalizedText: String) {
         let lexer = SQLLexer(normalizedText)
-        let tokens = Array(lexer)
+        let tokens = Array(lexer).filter { $0.kind != .blockComment && $0.kind != .lineComment }
+        command = tokens.first.map { lexer.foldedText(of: $0) }
         for index in tokens.indices {
             if table == nil, Self.tableKeywords.contains(where: { lexer.isKeyword(tokens[index], $0) }) {
                 table = Self.qualifiedName(in: tokens, from: index + 1, lexer: lexer)

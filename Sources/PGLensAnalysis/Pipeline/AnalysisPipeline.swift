@@ -11,7 +11,6 @@ public final class AnalysisPipeline: Sendable {
     private struct State: Sendable {
         var statistics: StatementStatistics
         var slowLog: SlowQueryLog
-        var findings = FindingsStore()
         var detectors: [any FindingDetector]
         var normalizationCache: NormalizationCache
         var windowStartedAt: Date
@@ -21,6 +20,9 @@ public final class AnalysisPipeline: Sendable {
     public let configuration: AnalysisConfiguration
     private let queue: StatementEventQueue
     private let state: NIOLockedValueBox<State>
+    /// Findings recorded by the event loops directly (session state), behind a lock of their own so that an
+    /// event loop never waits for the consumer's batch.
+    private let recordedFindings = NIOLockedValueBox(FindingsStore())
 
     /// Creates a pipeline whose report window starts at `startedAt`.
     public init(configuration: AnalysisConfiguration = AnalysisConfiguration(), startedAt: Date = Date()) {
@@ -44,7 +46,7 @@ public final class AnalysisPipeline: Sendable {
 
     /// Records what the proxy did about a session-state statement in transaction-pooling mode.
     public func recordSessionState(_ observation: SessionStateObservation) {
-        state.withLockedValue { $0.findings.record(observation) }
+        recordedFindings.withLockedValue { $0.record(observation) }
     }
 
     /// Drains and applies one batch of queued events, in order, normalizing raw simple-query texts first;
@@ -83,10 +85,11 @@ public final class AnalysisPipeline: Sendable {
             instanceID: configuration.instanceID, version: configuration.version,
             captureParameters: configuration.captureParameters)
         let snapshot = state.withLockedValue { $0 }
+        let findings = recordedFindings.withLockedValue { $0 }
         // Read after the snapshot, so every event in it is counted as received.
         let counters = queue.counters
         return builder.build(
-            statistics: snapshot.statistics, slowLog: snapshot.slowLog, findings: snapshot.findings,
+            statistics: snapshot.statistics, slowLog: snapshot.slowLog, findings: findings,
             detectors: snapshot.detectors, counters: counters, windowStartedAt: snapshot.windowStartedAt,
             generatedAt: generatedAt)
     }
@@ -94,6 +97,11 @@ public final class AnalysisPipeline: Sendable {
     /// Statement summaries by total time, largest first (`SHOW STATEMENTS`).
     public func statements(limit: Int = .max) -> [StatementSummary] {
         state.withLockedValue { $0.statistics.topByTotalTime(limit: limit) }
+    }
+
+    /// Statement summaries by mean time, largest first.
+    public func statementsByMeanTime(limit: Int = .max) -> [StatementSummary] {
+        state.withLockedValue { $0.statistics.topByMeanTime(limit: limit) }
     }
 
     /// The slow executions kept, oldest first (`SHOW SLOW`).
@@ -109,9 +117,9 @@ public final class AnalysisPipeline: Sendable {
         state.withLockedValue { state in
             state.statistics.reset()
             state.slowLog.reset()
-            state.findings.reset()
             for index in state.detectors.indices { state.detectors[index].reset() }
             state.windowStartedAt = startedAt
         }
+        recordedFindings.withLockedValue { $0.reset() }
     }
 }

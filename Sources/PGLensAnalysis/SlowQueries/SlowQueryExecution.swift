@@ -1,7 +1,8 @@
 import Foundation
 
 /// One execution at or over the slow-query threshold, as kept in the slow log's ring.
-public struct SlowQueryExecution: Sendable, Equatable {
+/// Encoded (for `GET /api/v1/slow`) with snake_case keys, the fingerprint as hex, RFC 3339 dates.
+public struct SlowQueryExecution: Sendable, Equatable, Encodable {
     /// When it started.
     public var startedAt: Date
     /// How long it took, in milliseconds.
@@ -22,6 +23,15 @@ public struct SlowQueryExecution: Sendable, Equatable {
     public var query: String
     /// The SQLSTATE if it failed.
     public var sqlState: String?
+
+    enum CodingKeys: String, CodingKey {
+        case rows, database, user, fingerprint, query
+        case startedAt = "started_at"
+        case durationMilliseconds = "duration_ms"
+        case applicationName = "application_name"
+        case clientAddress = "client_addr"
+        case sqlState = "sqlstate"
+    }
 
     init(_ event: StatementEvent) {
         startedAt = event.startedAt

@@ -30,7 +30,7 @@ extension SlowQueryLog {
             id: Finding.stableID(
                 kind: .slowQuery, fingerprint: key.fingerprint, database: key.database,
                 applicationName: key.applicationName),
-            kind: .slowQuery, severity: p95 >= criticalP95Milliseconds ? .critical : .warning,
+            kind: .slowQuery, severity: severity(for: shape, p95: p95),
             fingerprint: key.fingerprint.hex, query: aggregate.query, database: key.database,
             applicationName: key.applicationName, occurrences: Int(latency.count), repetitions: nil,
             timeMilliseconds: latency.totalMilliseconds, parent: nil, table: shape.table,
@@ -38,8 +38,17 @@ extension SlowQueryLog {
             firstSeen: aggregate.firstSeen, lastSeen: aggregate.lastSeen)
     }
 
-    /// What to look at: the plan, and an index on the compared columns when they are known.
+    /// `critical` from a p95 of one second, `warning` below; utility commands (COPY, DDL, maintenance) are
+    /// `info`: their time is the work they were asked to do, not a plan gone wrong.
+    static func severity(for shape: QueryShape, p95: Double) -> FindingSeverity {
+        guard shape.isPlannable else { return .info }
+        return p95 >= criticalP95Milliseconds ? .critical : .warning
+    }
+
+    /// What to look at: the plan, and an index on the compared columns when they are known; for utility
+    /// commands, what makes such a command slow and how to keep it away from the application's traffic.
     static func suggestion(for shape: QueryShape, p95: Double) -> String {
+        guard shape.isPlannable else { return utilitySuggestion(command: shape.command ?? "", p95: p95) }
         let explain =
             "Run EXPLAIN (ANALYZE, BUFFERS) on this query with representative parameter values "
             + "(p95 \(formatted(p95)) ms)"
@@ -49,6 +58,29 @@ extension SlowQueryLog {
         let columns = shape.filterColumns.joined(separator: ", ")
         return explain + "; if it scans \(table) sequentially or filters many rows on \(columns), "
             + "an index may help: CREATE INDEX CONCURRENTLY ON \(table) (\(columns));"
+    }
+
+    private static func utilitySuggestion(command: String, p95: Double) -> String {
+        let took = "(p95 \(formatted(p95)) ms)"
+        switch command {
+        case "copy":
+            return "COPY is a bulk transfer \(took): its time grows with the rows moved. Keep it out of request "
+                + "paths (run it in a background job) and load into tables without extra indexes or triggers."
+        case "vacuum", "analyze", "reindex", "cluster", "refresh":
+            return "A maintenance command \(took) run by the application: leave VACUUM and ANALYZE to autovacuum "
+                + "(tune its thresholds per table) and schedule the rest off-peak; REINDEX and REFRESH MATERIALIZED "
+                + "VIEW have CONCURRENTLY forms that do not block readers."
+        case "create", "alter", "drop", "truncate", "comment", "grant", "revoke":
+            return "Schema change \(took): DDL takes strong locks that queue every other statement on the table. "
+                + "Run migrations off-peak with SET lock_timeout, and build indexes with CREATE INDEX CONCURRENTLY."
+        case "commit", "end", "prepare":
+            return "Slow COMMIT \(took): commits wait for the WAL to reach disk (and synchronous standbys). "
+                + "Check the disk's fsync latency, synchronous_commit and synchronous_standby_names, and make "
+                + "fewer, larger transactions where many small ones commit in a row."
+        default:
+            return "\(command.isEmpty ? "This command" : command.uppercased()) is not a plannable query \(took); "
+                + "look at what it waits for in pg_stat_activity (wait_event) and pg_locks while it runs."
+        }
     }
 
     private static func formatted(_ milliseconds: Double) -> String {

@@ -40,8 +40,6 @@ final class ProxyContext: Sendable {
     let timeouts: ClientTimeouts
     /// Per event loop, the sessions checked against `timeouts`; empty when no limit is on.
     let sweepers: [SessionSweeper]
-    /// Findings recorded by sessions: statements that left session state under transaction pooling.
-    let findings = NIOLockedValueBox(FindingsStore())
     /// Where statement events go, off the event loops; nil when analysis is off.
     let analysis: AnalysisPipeline?
     /// Whether statement events carry parameter values (`capture_parameters`).
@@ -134,9 +132,9 @@ final class ProxyContext: Sendable {
         return applied.differingKeys(from: reloaded)
     }
 
-    /// Keeps one session-state observation as a finding.
+    /// Keeps one session-state observation as a finding of the analysis (when it is on).
     func recordSessionState(_ observation: SessionStateObservation) {
-        findings.withLockedValue { $0.record(observation) }
+        analysis?.recordSessionState(observation)
     }
 
     /// Remembers how to log in as `user` after it passed SCRAM against a verifier.

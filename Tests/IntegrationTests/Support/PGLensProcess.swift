@@ -3,14 +3,17 @@ import Foundation
 /// A running `pglens serve` with a generated config; stderr goes to a log file in its own temp directory.
 final class PGLensProcess: Sendable {
     let port: Int
+    /// The port of the HTTP API (`admin_http_listen`).
+    let httpPort: Int
     let directory: String
     let pid: Int32
     private let token: Int
 
     var logPath: String { directory + "/pglens.log" }
 
-    private init(port: Int, directory: String, pid: Int32, token: Int) {
+    private init(port: Int, httpPort: Int, directory: String, pid: Int32, token: Int) {
         self.port = port
+        self.httpPort = httpPort
         self.directory = directory
         self.pid = pid
         self.token = token
@@ -36,8 +39,9 @@ final class PGLensProcess: Sendable {
         for _ in 1...3 {
             let directory = try TempDirectory.make(prefix: "pglens-it-proxy")
             let port = try Net.freePort()
+            let httpPort = try Net.freePort()
             let configPath = directory + "/pglens.toml"
-            try config.toml(listenPort: port, serverPort: serverPort).write(
+            try config.toml(listenPort: port, serverPort: serverPort, httpPort: httpPort).write(
                 toFile: configPath, atomically: true, encoding: .utf8)
             let logPath = directory + "/pglens.log"
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -54,7 +58,7 @@ final class PGLensProcess: Sendable {
             try? log.close()
             let pid = process.processIdentifier
             let token = CleanupRegistry.shared.register(pid: pid, signal: SIGTERM, directory: directory)
-            let proxy = PGLensProcess(port: port, directory: directory, pid: pid, token: token)
+            let proxy = PGLensProcess(port: port, httpPort: httpPort, directory: directory, pid: pid, token: token)
             for _ in 0..<150 {
                 if !process.isRunning { break }
                 if Net.accepts(port: port) { return proxy }

@@ -33,10 +33,11 @@ struct ProxyConfig: Sendable {
     /// Further top-level `key = value` lines, written as given.
     var extraLines: [String] = []
 
-    func toml(listenPort: Int, serverPort: Int) -> String {
+    func toml(listenPort: Int, serverPort: Int, httpPort: Int) -> String {
         var lines = [
             "listen_addr = \"127.0.0.1\"",
             "listen_port = \(listenPort)",
+            "admin_http_listen = \"127.0.0.1:\(httpPort)\"",
             "pool_mode = \(quoted(poolMode))",
             "max_client_conn = \(maxClientConn)",
             "default_pool_size = \(defaultPoolSize)",

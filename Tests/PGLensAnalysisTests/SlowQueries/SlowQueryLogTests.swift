@@ -118,3 +118,29 @@ import Testing
         #expect(log.slowExecutions == 0)
     }
 }
+
+@Suite struct SlowUtilityStatementTests {
+    @Test(arguments: [
+        ("COPY orders FROM STDIN", "COPY is a bulk transfer"),
+        ("VACUUM ANALYZE orders", "A maintenance command"),
+        ("ALTER TABLE orders ADD COLUMN note text", "Schema change"),
+        ("COMMIT", "Slow COMMIT"),
+        ("LOCK TABLE orders", "LOCK is not a plannable query"),
+    ])
+    func utilityCommandsAreInfoWithTheirOwnAdvice(statement: String, advice: String) throws {
+        var log = SlowQueryLog()
+        log.record(EventFactory.event(statement, milliseconds: 2500))
+        let finding = try #require(log.findings(captureParameters: false).first)
+        #expect(finding.severity == .info)
+        #expect(finding.suggestion.hasPrefix(advice), "\(finding.suggestion)")
+        #expect(!finding.suggestion.contains("EXPLAIN"))
+    }
+
+    @Test func plannableStatementsKeepTheirSeverity() throws {
+        var log = SlowQueryLog()
+        log.record(EventFactory.event("/* app */ WITH t AS (SELECT 1) SELECT * FROM t", milliseconds: 2500))
+        log.record(EventFactory.event("INSERT INTO t SELECT * FROM u", milliseconds: 150))
+        let severities = log.findings(captureParameters: false).map(\.severity)
+        #expect(severities == [.critical, .warning])
+    }
+}
