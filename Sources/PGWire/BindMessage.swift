@@ -26,6 +26,16 @@ public struct BindMessage: Sendable, Hashable {
         self.resultFormats = resultFormats
     }
 
+    /// Whether the parameter at `index` is sent in binary format (format code 1): one format code applies to
+    /// every parameter, none means all are text (53.7 "Message Formats", Bind).
+    public func isBinaryParameter(at index: Int) -> Bool {
+        switch parameterFormats.count {
+        case 0: return false
+        case 1: return parameterFormats[0] == 1
+        default: return index < parameterFormats.count && parameterFormats[index] == 1
+        }
+    }
+
     func encodeBody(into buffer: inout ByteBuffer) {
         buffer.writeCString(portal)
         buffer.writeCString(statement)

@@ -9,6 +9,9 @@ struct ReportTests {
         if: ProxyUnderTest.isDirect, "reads pglens's own report; PostgreSQL alone has no equivalent")
 
     private static let application = "report-it"
+    /// Slow means 400 ms here: the workload's one slow statement sleeps 500 ms, and no other statement
+    /// comes near that even on a loaded machine.
+    private static let threshold = "slow_query_threshold_ms = 400"
     private static let marker = "pglens-marker-7f3a91"
 
     /// `pglens report --format json` against the proxy's HTTP API, parsed.
@@ -47,7 +50,9 @@ struct ReportTests {
 
     @Test("calls, rows, slow findings and timings of a known workload", needsPGLens)
     func knownWorkload() async throws {
-        try await ProxyUnderTest.with { proxy in
+        var config = ProxyConfig()
+        config.extraLines = [Self.threshold]
+        try await ProxyUnderTest.with(config) { proxy in
             let client = try JSONOutput.object(
                 try await ClientRunner.python("report_workload.py", [proxy.dsn(), Self.application, Self.marker]))
             #expect(client["copy_out_rows"] as? Int == 250)
@@ -82,7 +87,7 @@ struct ReportTests {
             let sleepMs = try #require(client["sleep_ms"] as? Double)
             let sleep = try #require(queries["select pg_sleep($2), $1::text as marker"])
             let sleepAtProxy = try #require(sleep["max_ms"] as? Double)
-            #expect(sleepAtProxy >= 200 && sleepAtProxy <= sleepMs, "proxy \(sleepAtProxy) ms, client \(sleepMs) ms")
+            #expect(sleepAtProxy >= 500 && sleepAtProxy <= sleepMs, "proxy \(sleepAtProxy) ms, client \(sleepMs) ms")
             let pipelineMs = try #require(client["pipeline_ms"] as? Double)
             let selects = try #require(queries["select $1::int as n"])
             let slowestSelect = try #require(selects["max_ms"] as? Double)
@@ -116,7 +121,7 @@ struct ReportTests {
     @Test("capture_parameters = true shows the slow execution's parameter values", needsPGLens)
     func captureParameters() async throws {
         var config = ProxyConfig()
-        config.extraLines = ["capture_parameters = true"]
+        config.extraLines = ["capture_parameters = true", Self.threshold]
         try await ProxyUnderTest.with(config) { proxy in
             _ = try JSONOutput.object(
                 try await ClientRunner.python("report_workload.py", [proxy.dsn(), Self.application, Self.marker]))
@@ -144,7 +149,8 @@ struct ReportTests {
             #expect(report.exitCode == 1)
             #expect(report.stderr.contains("503") && report.stderr.contains("analysis is off"), "\(report)")
         }
-        try await ProxyUnderTest.with { proxy in
+        config.extraLines = [Self.threshold]
+        try await ProxyUnderTest.with(config) { proxy in
             let process = try #require(proxy.process)
             _ = try JSONOutput.object(
                 try await ClientRunner.python("report_workload.py", [proxy.dsn(), Self.application, Self.marker]))

@@ -13,7 +13,7 @@ import Testing
         tracker.query("SELECT 1; UPDATE t SET a = 1", at: at(0), inTransaction: false)
         tracker.statementCompleted(rows: 1, at: at(2))
         tracker.statementCompleted(rows: 7, at: at(5))
-        tracker.readyForQuery()
+        tracker.readyForQuery(at: at(5))
         let records = tracker.takeFinished()
         #expect(records.map(\.statementIndex) == [0, 1])
         #expect(records.map(\.rows) == [1, 7])
@@ -33,11 +33,13 @@ import Testing
         tracker.requestEnded()
         tracker.statementCompleted(rows: 1, at: at(3))
         tracker.statementCompleted(rows: 1, at: at(4))
-        tracker.readyForQuery()
+        tracker.readyForQuery(at: at(4))
         let records = tracker.takeFinished()
         #expect(records.map(\.text) == ["SELECT $1", "INSERT INTO t VALUES ($1)"])
         #expect(records.map(\.parameters) == [["42"], ["x"]])
         #expect(records.map(\.end) == [at(3), at(4)])
+        // The second Execute waited behind the first: its time starts when the first one's answer ended.
+        #expect(records.map(\.start) == [at(0), at(3)])
     }
 
     @Test func anErrorEndsItsStatementAndSkipsTheRestOfTheBatch() {
@@ -52,9 +54,9 @@ import Testing
         tracker.execute(portal: "", at: at(10), inTransaction: true)
         tracker.requestEnded()
         tracker.errorReceived(sqlState: "22012", at: at(1))
-        tracker.readyForQuery()
+        tracker.readyForQuery(at: at(1))
         tracker.statementCompleted(rows: 1, at: at(12))
-        tracker.readyForQuery()
+        tracker.readyForQuery(at: at(12))
         let records = tracker.takeFinished()
         #expect(records.map(\.sqlState) == ["22012", nil])
         #expect(records.map(\.text) == ["SELECT 1/0", "SELECT 2"])
@@ -67,10 +69,10 @@ import Testing
         tracker.query("SELECT 1; SELECT 1/0; SELECT 3", at: at(0), inTransaction: false)
         tracker.statementCompleted(rows: 1, at: at(1))
         tracker.errorReceived(sqlState: "22012", at: at(2))
-        tracker.readyForQuery()
+        tracker.readyForQuery(at: at(2))
         tracker.query("SELECT 4", at: at(5), inTransaction: false)
         tracker.statementCompleted(rows: 1, at: at(6))
-        tracker.readyForQuery()
+        tracker.readyForQuery(at: at(6))
         let records = tracker.takeFinished()
         #expect(records.map(\.statementIndex) == [0, 1, 0])
         #expect(records.map(\.sqlState) == [nil, "22012", nil])
@@ -82,7 +84,7 @@ import Testing
         var tracker = StatementTracker(captureParameters: false)
         tracker.query("", at: at(0), inTransaction: false)
         tracker.statementCompleted(rows: nil, at: at(1))
-        tracker.readyForQuery()
+        tracker.readyForQuery(at: at(1))
         #expect(tracker.takeFinished().isEmpty)
         tracker.parse(statement: "", text: "SELECT g FROM generate_series(1, 10) g")
         tracker.bind(portal: "c", statement: "", parameters: nil)
@@ -91,8 +93,42 @@ import Testing
         tracker.requestEnded()
         tracker.statementCompleted(rows: 0, at: at(3))
         tracker.statementCompleted(rows: 5, at: at(4))
-        tracker.readyForQuery()
+        tracker.readyForQuery(at: at(4))
         #expect(tracker.takeFinished().map(\.rows) == [0, 5])
+    }
+
+    @Test func aStatementForwardedAfterTheAnswerBeforeItKeepsItsOwnStart() {
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.parse(statement: "", text: "SELECT 1")
+        tracker.bind(portal: "", statement: "", parameters: nil)
+        tracker.execute(portal: "", at: at(0), inTransaction: false)
+        tracker.requestEnded()
+        tracker.statementCompleted(rows: 1, at: at(2))
+        tracker.readyForQuery(at: at(2))
+        tracker.bind(portal: "", statement: "", parameters: nil)
+        tracker.execute(portal: "", at: at(7), inTransaction: false)
+        tracker.requestEnded()
+        tracker.statementCompleted(rows: 1, at: at(9))
+        tracker.readyForQuery(at: at(9))
+        #expect(tracker.takeFinished().map(\.start) == [at(0), at(7)])
+    }
+
+    @Test func answersHeldUntilALateSyncAreTimedFromTheSync() {
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.parse(statement: "", text: "SELECT 1")
+        tracker.bind(portal: "", statement: "", parameters: nil)
+        tracker.execute(portal: "", at: at(0), inTransaction: false)
+        tracker.bind(portal: "", statement: "", parameters: nil)
+        tracker.execute(portal: "", at: at(1), inTransaction: false)
+        // The client took 50 ms to send its Sync; only then did the server send its answers.
+        tracker.requestEnded()
+        tracker.outputReleased(at: at(50))
+        tracker.statementCompleted(rows: 1, at: at(52))
+        tracker.statementCompleted(rows: 1, at: at(53))
+        tracker.readyForQuery(at: at(53))
+        let records = tracker.takeFinished()
+        #expect(records.map(\.start) == [at(50), at(52)])
+        #expect(records.map(\.end) == [at(52), at(53)])
     }
 
     @Test func parametersAreKeptOnlyWhenCaptured() {
@@ -102,7 +138,7 @@ import Testing
         tracker.execute(portal: "", at: at(0), inTransaction: false)
         tracker.requestEnded()
         tracker.statementCompleted(rows: 1, at: at(1))
-        tracker.readyForQuery()
+        tracker.readyForQuery(at: at(1))
         #expect(tracker.takeFinished().first?.parameters == nil)
     }
 }

@@ -74,7 +74,7 @@ struct LinkTraffic: Sendable {
         clientScanner = MessageScanner(
             watched: clientWatched,
             counted: MessageTypeSet(
-                [FrontendMessageID.query, .sync, .functionCall, .parse, .bind].map(\.rawValue)),
+                [FrontendMessageID.query, .sync, .functionCall, .flush, .parse, .bind].map(\.rawValue)),
             maxMessageLength: maxPacketSize)
         serverScanner = MessageScanner(watched: serverWatched, maxMessageLength: Int(Int32.max))
     }
@@ -105,14 +105,14 @@ struct LinkTraffic: Sendable {
     mutating func clientBytes(
         _ input: inout ByteBuffer, statements: inout ServerStatementCache, emit: (ByteBuffer) -> Void
     ) throws -> ClientOutcome {
-        defer { countRequests() }
         let now = tracker == nil ? NIODeadline.uptimeNanoseconds(0) : .now()
+        defer { countRequests(at: now) }
         while let event = try clientScanner.next(&input) {
             switch event {
             case .forward(let bytes):
                 emit(bytes)
             case .message(let type, let frame):
-                countRequests()
+                countRequests(at: now)
                 if type == FrontendMessageID.terminate.rawValue { return .terminated }
                 // The SQL of a Query or Parse is decoded once, for whoever needs it.
                 var message: FrontendMessage?
@@ -161,14 +161,16 @@ struct LinkTraffic: Sendable {
     }
 
     /// Counts the requests the scanner saw since the last call (a Query being looked at included).
-    private mutating func countRequests() {
+    private mutating func countRequests(at now: NIODeadline) {
         let queries = clientScanner.takeCount(of: FrontendMessageID.query.rawValue)
-        let others =
-            clientScanner.takeCount(of: FrontendMessageID.sync.rawValue)
-            + clientScanner.takeCount(of: FrontendMessageID.functionCall.rawValue)
+        let syncs = clientScanner.takeCount(of: FrontendMessageID.sync.rawValue)
+        let others = syncs + clientScanner.takeCount(of: FrontendMessageID.functionCall.rawValue)
         pending.sentRequests(queries + others)
         // The tracker counts a Query itself, when it sees its text.
         for _ in 0..<others { tracker?.requestEnded() }
+        if syncs > 0 || clientScanner.takeCount(of: FrontendMessageID.flush.rawValue) > 0 {
+            tracker?.outputReleased(at: now)
+        }
     }
 
     /// Tells the tracker about one client message.
@@ -190,8 +192,8 @@ struct LinkTraffic: Sendable {
             guard let portal = body.readCString(), let statement = body.readCString() else { return }
             var parameters: [String?]?
             if tracker?.captureParameters == true, case .bind(let bind) = try FrontendMessage.decode(frame: frame) {
-                parameters = bind.parameters.map { value in
-                    value.map { String(decoding: $0.readableBytesView, as: UTF8.self) }
+                parameters = bind.parameters.indices.map { index in
+                    bind.parameters[index].map { Self.parameterText($0, binary: bind.isBinaryParameter(at: index)) }
                 }
             }
             tracker?.bind(portal: portal, statement: statement, parameters: parameters)
@@ -275,6 +277,19 @@ struct LinkTraffic: Sendable {
     /// The time of the server read being looked at (set only when statements are tracked).
     private var now = NIODeadline.uptimeNanoseconds(0)
 
+    /// A parameter value as text for the report: text-format values as sent, binary ones as `\x` and hex
+    /// digits (as bytea prints), at most 101 bytes of them (the report cuts values to 200 characters).
+    static func parameterText(_ value: ByteBuffer, binary: Bool) -> String {
+        guard binary else { return String(decoding: value.readableBytesView, as: UTF8.self) }
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = Array("\\x".utf8)
+        for byte in value.readableBytesView.prefix(101) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// Tells the tracker about one answer from the server.
     private mutating func trackAnswer(type: UInt8, frame: ByteBuffer) throws {
         switch BackendMessageID(rawValue: type) {
@@ -289,7 +304,7 @@ struct LinkTraffic: Sendable {
             guard case .errorResponse(let fields) = try BackendMessage.decode(frame: frame) else { return }
             tracker?.errorReceived(sqlState: fields.sqlState?.code, at: now)
         case .readyForQuery:
-            tracker?.readyForQuery()
+            tracker?.readyForQuery(at: now)
         default:
             break
         }

@@ -6,6 +6,15 @@ import PGWire
 /// ErrorResponse), an Execute one per portal run (ended by CommandComplete, PortalSuspended or
 /// ErrorResponse), pipelined Executes matched to their answers in order.
 ///
+/// A statement's time runs from when it was forwarded to the server, or, when it was pipelined behind
+/// statements of the same client, from when the answer to the statement before it was complete: the
+/// server works on one statement of a connection at a time, so the time a statement spent queued behind
+/// the client's own earlier statements is theirs, not its own. The durations of a pipeline then add up
+/// to its time at the proxy instead of overlapping. The server also keeps the answers to extended-protocol
+/// messages in its output buffer until the client sends Sync or Flush (or 8 kB collect), so an answer
+/// that arrives after a Sync or Flush is timed from that message at the latest: a client that is slow to
+/// send Sync does not make the statements before it look slow.
+///
 /// I/O-free: the caller reports what it forwarded and when; finished statements collect in `finished`.
 struct StatementTracker: Sendable {
     /// One statement, from its start to its end as seen at the proxy.
@@ -47,6 +56,8 @@ struct StatementTracker: Sendable {
     private var head = 0
     private var requestsSent = 0
     private var requestsAnswered = 0
+    /// When the client last sent Sync or Flush, which releases the server's buffered answers.
+    private var outputReleasedAt = NIODeadline.uptimeNanoseconds(0)
     private(set) var finished: [Record] = []
 
     init(captureParameters: Bool) {
@@ -91,6 +102,11 @@ struct StatementTracker: Sendable {
         requestsSent += 1
     }
 
+    /// A Sync or Flush was forwarded at `time`: the server sends what it has buffered from then on.
+    mutating func outputReleased(at time: NIODeadline) {
+        outputReleasedAt = time
+    }
+
     private mutating func append(_ entry: Running) {
         if head > 32, head * 2 > running.count {
             running.removeFirst(head)
@@ -117,7 +133,13 @@ struct StatementTracker: Sendable {
             running[head].bytes = 0
         } else {
             head += 1
+            queuedStatementStarts(at: time)
         }
+    }
+
+    /// The statement now at the head was waiting behind the one that just ended: its turn starts at `time`.
+    private mutating func queuedStatementStarts(at time: NIODeadline) {
+        if head < running.count, running[head].start < time { running[head].start = time }
     }
 
     /// ErrorResponse: the statement being answered failed; in the extended protocol the server skips the
@@ -133,22 +155,26 @@ struct StatementTracker: Sendable {
         while head < running.count, running[head].batch <= requestsAnswered, !running[head].isSimpleQuery {
             head += 1
         }
+        queuedStatementStarts(at: time)
     }
 
     /// ReadyForQuery: the current request is answered.
-    mutating func readyForQuery() {
+    mutating func readyForQuery(at time: NIODeadline) {
         while head < running.count, running[head].batch <= requestsAnswered {
             head += 1
         }
         requestsAnswered = min(requestsAnswered + 1, requestsSent)
+        queuedStatementStarts(at: time)
     }
 
     private mutating func finish(_ index: Int, rows: UInt64, sqlState: String?, at time: NIODeadline) {
         let entry = running[index]
         guard let text = entry.text, !entry.failed else { return }
+        // An extended-protocol answer held in the server's buffer until a later Sync or Flush.
+        let start = entry.isSimpleQuery ? entry.start : max(entry.start, min(outputReleasedAt, time))
         finished.append(
             Record(
-                text: text, statementIndex: entry.statementIndex, parameters: entry.parameters, start: entry.start,
+                text: text, statementIndex: entry.statementIndex, parameters: entry.parameters, start: start,
                 end: time, rows: rows, bytesReturned: entry.bytes, sqlState: sqlState,
                 inTransaction: entry.inTransaction))
     }
