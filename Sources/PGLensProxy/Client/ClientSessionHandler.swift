@@ -371,7 +371,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
         heldInput.append(input)
         // Transaction pooling takes a connection per transaction: an idle one on this loop, at once.
-        if traffic.transactionPooling, let poolKey, let client,
+        if traffic.transactionPooling, let poolKey, let client, !shared.pools.isPausedNow(poolKey.database),
             let server = shared.pools.acquireIdle(key: poolKey, loopIndex: loopIndex)
         {
             return prepare(server, for: client)

@@ -7,7 +7,6 @@ struct PoolControl {
         var key: PoolKey
         var waiter: Int
         var loop: Int
-        var limits: PoolLimits
     }
 
     /// Every database is paused (`PAUSE` without a name).
@@ -19,7 +18,11 @@ struct PoolControl {
     /// Connections to close when given back, with their database.
     private var closeOnRelease: [Int: String] = [:]
 
-    /// Checked at every acquisition: no hashing while nothing is paused.
+    /// Whether anything is paused, parked or marked.
+    var isActive: Bool {
+        pausedAll || !pausedDatabases.isEmpty || !parked.isEmpty || !closeOnRelease.isEmpty
+    }
+
     func isPaused(_ database: String) -> Bool {
         pausedAll || (!pausedDatabases.isEmpty && pausedDatabases.contains(database))
     }

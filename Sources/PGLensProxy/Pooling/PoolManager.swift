@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import PGWire
+import Synchronization
 
 /// Every pool of server connections, shared by all event loops.
 ///
@@ -25,8 +26,10 @@ final class PoolManager: @unchecked Sendable {
     /// What the server reported at login, per pool: lets later clients log in before they get a connection.
     private var serverDefaults: [PoolKey: [String: String]] = [:]
     private var nextWaiterID = 1
-    /// Pauses and RECONNECT marks from the admin console.
+    /// Pauses and RECONNECT marks from the admin console; `controlActive` tells, without the lock, whether
+    /// there is any.
     private var control = PoolControl()
+    private let controlActive = Atomic<Bool>(false)
 
     private let loops: [any EventLoop]
     private let connector: ServerConnector
@@ -49,6 +52,7 @@ final class PoolManager: @unchecked Sendable {
     /// Asks for a server connection of pool `key` for a client on loop `loopIndex`. `completion` runs on
     /// that loop, once. Returns an id for `cancelWait`.
     func acquire(key: PoolKey, loopIndex: Int, completion: @escaping Completion) -> Int {
+        if let parked = parkIfPaused(key: key, loopIndex: loopIndex, completion: completion) { return parked }
         guard let resolved = resolve(key) else {
             let error = ErrorFields(
                 severity: "FATAL", sqlState: .invalidCatalogName,
@@ -56,14 +60,10 @@ final class PoolManager: @unchecked Sendable {
             loops[loopIndex].execute { completion(.failure(ServerConnector.Failure(error: error))) }
             return 0
         }
-        let (waiterID, actions) = lock.withLock { () -> (Int, [PoolManagerState.Action]) in
+        let (waiterID, actions) = lock.withLock {
             let id = nextWaiterID
             nextWaiterID += 1
             waiters[id] = Waiter(eventLoop: loops[loopIndex], completion: completion)
-            if control.isPaused(key.database) {
-                control.park(.init(key: key, waiter: id, loop: loopIndex, limits: resolved.limits))
-                return (id, [])
-            }
             return (id, state.acquire(key: key, waiter: id, loop: loopIndex, limits: resolved.limits))
         }
         run(actions)
@@ -73,8 +73,7 @@ final class PoolManager: @unchecked Sendable {
     /// An idle connection of pool `key` on loop `loopIndex`, taken at once, or nil (then call `acquire`).
     func acquireIdle(key: PoolKey, loopIndex: Int) -> ServerConnection? {
         lock.withLock {
-            guard !control.isPaused(key.database), let serverID = state.takeIdle(key: key, loop: loopIndex)
-            else { return nil }
+            guard let serverID = state.takeIdle(key: key, loop: loopIndex) else { return nil }
             return servers[serverID]
         }
     }
@@ -131,16 +130,13 @@ final class PoolManager: @unchecked Sendable {
 
     // MARK: Internals
 
-    private func finishRelease(_ server: ServerConnection, reusable requested: Bool) {
-        let (reusable, actions) = lock.withLock {
-            // A connection marked by RECONNECT is closed now that it is given back.
-            let reusable = !control.takeCloseMark(server.id) && requested
-            let actions = state.release(
-                server: server.id, loop: server.loopIndex, reusable: reusable && server.channel.isActive)
-            if !reusable { servers[server.id] = nil }
-            return (reusable, actions)
-        }
+    private func finishRelease(_ server: ServerConnection, reusable: Bool) {
+        let reusable = reusable && !takeCloseMark(server.id)
         if !reusable { server.close() }
+        let actions = lock.withLock {
+            state.release(server: server.id, loop: server.loopIndex, reusable: reusable && server.channel.isActive)
+        }
+        if !reusable { lock.withLock { servers[server.id] = nil } }
         run(actions)
     }
 
@@ -226,20 +222,64 @@ final class PoolManager: @unchecked Sendable {
 // MARK: Admin console
 
 extension PoolManager {
+    /// While `database` is paused, a request is parked (not given to the pool) until RESUME; returns its
+    /// waiter id, or nil when nothing is paused. Costs one atomic load when nothing is.
+    private func parkIfPaused(key: PoolKey, loopIndex: Int, completion: @escaping Completion) -> Int? {
+        guard controlActive.load(ordering: .acquiring) else { return nil }
+        return lock.withLock { () -> Int? in
+            guard control.isPaused(key.database) else { return nil }
+            let id = nextWaiterID
+            nextWaiterID += 1
+            waiters[id] = Waiter(eventLoop: loops[loopIndex], completion: completion)
+            control.park(.init(key: key, waiter: id, loop: loopIndex))
+            return id
+        }
+    }
+
+    /// Whether `server` was marked by RECONNECT (the mark is removed): it is closed instead of pooled.
+    private func takeCloseMark(_ server: Int) -> Bool {
+        guard controlActive.load(ordering: .acquiring) else { return false }
+        return lock.withLock {
+            defer { controlActive.store(control.isActive, ordering: .releasing) }
+            return control.takeCloseMark(server)
+        }
+    }
+
+    /// Whether `database` is paused, without the lock when nothing is (the transaction-pooling fast path
+    /// asks before taking an idle connection).
+    func isPausedNow(_ database: String) -> Bool {
+        controlActive.load(ordering: .acquiring) && isPaused(database)
+    }
+
     /// Stops handing out connections of `database` (of every database when nil): new requests wait until
     /// `resume`. Connections in use stay with their clients; `activeCount` tells when they are back.
     func pause(database: String?) {
-        lock.withLock { control.pause(database) }
+        lock.withLock {
+            control.pause(database)
+            controlActive.store(true, ordering: .releasing)
+        }
     }
 
     /// Lifts a pause; requests that waited meanwhile are served.
     func resume(database: String?) {
-        let actions = lock.withLock {
-            control.resume(database).flatMap { request in
-                state.acquire(key: request.key, waiter: request.waiter, loop: request.loop, limits: request.limits)
-            }
+        let ready = lock.withLock {
+            defer { controlActive.store(control.isActive, ordering: .releasing) }
+            return control.resume(database)
         }
-        run(actions)
+        for request in ready {
+            guard let resolved = resolve(request.key) else {
+                let waiter = lock.withLock { waiters.removeValue(forKey: request.waiter) }
+                let error = ErrorFields(
+                    severity: "FATAL", sqlState: .invalidCatalogName,
+                    message: "database \"\(request.key.database)\" does not exist")
+                waiter?.eventLoop.execute { waiter?.completion(.failure(ServerConnector.Failure(error: error))) }
+                continue
+            }
+            let actions = lock.withLock {
+                state.acquire(key: request.key, waiter: request.waiter, loop: request.loop, limits: resolved.limits)
+            }
+            run(actions)
+        }
     }
 
     /// Refuses (or, with `false`, allows again) new client logins to `database`.
@@ -280,14 +320,22 @@ extension PoolManager {
             for id in state.openServerIDs(database: database) where !idle.contains(id) {
                 if let server = servers[id] { control.markForClose(id, database: server.key.database) }
             }
+            controlActive.store(control.isActive, ordering: .releasing)
             return state.closeIdle(database: database)
         }
         run(actions)
     }
 
-    /// Connections marked by `reconnect` that are not closed yet.
+    /// Connections marked by `reconnect` that are not closed yet. A marked connection found idle (given
+    /// back while the mark was being set) is closed now.
     func reconnectPendingCount(database: String?) -> Int {
-        lock.withLock { control.markedCount(database: database) }
+        let (count, actions) = lock.withLock { () -> (Int, [PoolManagerState.Action]) in
+            let idleMarked = state.idleServerIDs.filter { control.takeCloseMark($0) }
+            controlActive.store(control.isActive, ordering: .releasing)
+            return (control.markedCount(database: database), state.closeIdle(servers: idleMarked))
+        }
+        run(actions)
+        return count
     }
 
     /// Closes every connection of `database` (every database when nil), idle or in use: clients holding one

@@ -310,6 +310,22 @@ extension PoolManagerState {
         }
     }
 
+    /// Closes the given connections where they sit idle.
+    mutating func closeIdle(servers: Set<ServerID>) -> [Action] {
+        guard !servers.isEmpty else { return [] }
+        var actions: [Action] = []
+        for key in pools.keys {
+            let closing = pools[key]!.idle.filter { servers.contains($0.server) }
+            guard !closing.isEmpty else { continue }
+            pools[key]!.idle.removeAll { servers.contains($0.server) }
+            for entry in closing {
+                _ = forget(server: entry.server)
+                actions.append(.closeIdle(server: entry.server))
+            }
+        }
+        return actions
+    }
+
     /// Closes the idle connections of `database` (of every database when nil); the pools open new ones
     /// when clients need them.
     mutating func closeIdle(database: String?) -> [Action] {

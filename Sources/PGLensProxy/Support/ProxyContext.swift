@@ -83,8 +83,11 @@ final class ProxyContext: Sendable {
         let recovered = recoveredCredentials
         self.pools = PoolManager(
             loops: loops, connector: connector,
+            // Read in place under the lock: no copy of the configuration per acquisition.
             resolve: { key in
-                Self.resolve(key, configuration: live.withLockedValue { $0 }, recovered: recovered)
+                live.withLockedValue { configuration in
+                    Self.resolve(key, configuration: configuration, recovered: recovered)
+                }
             },
             logger: logger, maxPreparedStatements: configuration.maxPreparedStatements)
     }
