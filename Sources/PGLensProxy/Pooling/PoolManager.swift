@@ -23,13 +23,13 @@ final class PoolManager: @unchecked Sendable {
     private var state = PoolManagerState()
     private var waiters: [Int: Waiter] = [:]
     private var servers: [Int: ServerConnection] = [:]
-    /// What the server reported at login, per pool: lets later clients log in before they get a connection.
-    private var serverDefaults: [PoolKey: [String: String]] = [:]
-    private var nextWaiterID = 1
     /// Pauses and RECONNECT marks from the admin console; `controlActive` tells, without the lock, whether
     /// there is any.
     private var control = PoolControl()
     private let controlActive = Atomic<Bool>(false)
+    /// What the server reported at login, per pool: lets later clients log in before they get a connection.
+    private var serverDefaults: [PoolKey: [String: String]] = [:]
+    private var nextWaiterID = 1
 
     private let loops: [any EventLoop]
     private let connector: ServerConnector
