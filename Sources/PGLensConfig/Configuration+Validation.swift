@@ -2,6 +2,9 @@ extension Configuration {
     /// The values `log_level` accepts, from most to least verbose.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
+    /// The names of the admin console's virtual database; no configured database may take them.
+    public static let adminConsoleDatabaseNames: Set<String> = ["pglens", "pgbouncer"]
+
     /// The smallest `max_packet_size` accepted, in bytes.
     public static let minimumMaxPacketSize = 1024
 
@@ -69,6 +72,9 @@ extension Configuration {
         for (name, database) in databases.sorted(by: { $0.key < $1.key }) {
             let path = "databases.\(name)"
             check(!name.isEmpty, path, "a database needs a non-empty name")
+            check(
+                !Self.adminConsoleDatabaseNames.contains(name), path,
+                "is the name of the admin console's virtual database; choose another")
             check(database.name == name, "\(path).name", "does not match the table's name")
             check(!database.host.trimmingWhitespace.isEmpty, "\(path).host", "must not be empty")
             check((1...65535).contains(database.port), "\(path).port", "must be between 1 and 65535")

@@ -42,6 +42,11 @@ import Testing
         #expect(configuration.adminUsers == ["carol"])
     }
 
+    @Test func consoleDatabaseNamesAreReserved() {
+        let problems = ConfigurationLoaderTests.problems(Self.users + "\n[databases.pgbouncer]\n")
+        #expect(problems.map(\.key) == ["databases.pgbouncer"])
+    }
+
     @Test func arrayOfNumbersIsAProblem() {
         let problems = ConfigurationLoaderTests.problems("stats_users = [1, 2]\n" + Self.users)
         #expect(problems.map(\.key) == ["stats_users"])

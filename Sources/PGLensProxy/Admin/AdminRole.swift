@@ -8,7 +8,7 @@ enum AdminRole: Equatable, Sendable {
     case stats
 
     /// The names of the admin console's virtual database.
-    static let databaseNames: Set<String> = ["pglens", "pgbouncer"]
+    static let databaseNames = Configuration.adminConsoleDatabaseNames
 
     /// The role of `user`, or nil when it may not use the console.
     init?(user: String, configuration: Configuration) {

@@ -82,9 +82,8 @@ enum AdminTables {
             .int4("disabled"),
         ])
         let consoleClients = AdminRole.databaseNames.reduce(0) { $0 + (clientCounts[$1] ?? 0) }
-        var names = configuration.databases.keys.sorted()
-        if configuration.databases["pglens"] == nil { names = (names + ["pglens"]).sorted() }
-        for name in names {
+        // Validation keeps configured databases off the console's names.
+        for name in (configuration.databases.keys + ["pglens"]).sorted() {
             guard let database = configuration.databases[name] else {
                 result.append([
                     name, nil, String(configuration.listenPort), name, nil, "0", "0", "0", "0", "statement", nil, "0",
