@@ -106,6 +106,15 @@ public final class ProxyServer: Sendable {
         "\(ProcessInfo.processInfo.hostName):\(configuration.listenPort)"
     }
 
+    /// Reads the configuration file pglens was started with again and applies what can change while
+    /// running (users, databases and pool sizes, `default_pool_size`, `max_db_connections`, `admin_users`,
+    /// `stats_users`), as the admin console's RELOAD does. An invalid file throws and changes nothing.
+    /// - Returns: the keys that changed but need a restart; nil when pglens was started without a file.
+    public func reloadConfiguration() throws -> [String]? {
+        guard let path = shared.configurationPath else { return nil }
+        return try shared.reloadConfiguration(from: path)
+    }
+
     /// Rebuilds the TLS contexts from the configured certificate, key and CA files (after they were
     /// replaced, on SIGHUP). New connections use the new contexts; open ones keep theirs. When a file
     /// cannot be loaded, the error is logged and the old contexts stay in use.

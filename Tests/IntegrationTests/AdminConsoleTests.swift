@@ -286,16 +286,30 @@ struct AdminConsoleTests {
     func reload() async throws {
         try await ProxyUnderTest.with(Self.config) { proxy in
             let process = try #require(proxy.process)
+            func write(_ config: ProxyConfig) throws {
+                try config.toml(listenPort: proxy.port, serverPort: proxy.cluster.port, httpPort: process.httpPort)
+                    .write(toFile: process.directory + "/pglens.toml", atomically: true, encoding: .utf8)
+            }
             var changed = Self.config
             changed.defaultPoolSize = 3
-            try changed.toml(listenPort: proxy.port, serverPort: proxy.cluster.port, httpPort: process.httpPort).write(
-                toFile: process.directory + "/pglens.toml", atomically: true, encoding: .utf8)
+            changed.maxClientConn = 50
+            try write(changed)
             let reload = try await Self.console(proxy, "RELOAD")
             let config = try await Self.show(proxy, "CONFIG")
             #expect(reload.exitCode == 0, "\(reload)")
+            #expect(reload.stderr.contains("needs a restart to apply: max_client_conn"), "\(reload)")
             #expect(config.rows.contains(["default_pool_size", "3", "20", "yes"]))
+            #expect(config.rows.contains(["max_client_conn", "100", "100", "no"]))
             let database = try await Self.show(proxy, "DATABASES").rows(where: "name", is: "app").first
             #expect(database?["pool_size"] == "3")
+            // An invalid file is refused with its problem, and the running configuration stays.
+            changed.defaultPoolSize = 0
+            try write(changed)
+            let refused = try await Self.console(proxy, "RELOAD")
+            #expect(refused.exitCode != 0)
+            #expect(refused.stderr.contains("default_pool_size"), "\(refused)")
+            let after = try await Self.show(proxy, "CONFIG")
+            #expect(after.rows.contains(["default_pool_size", "3", "20", "yes"]))
         }
     }
 

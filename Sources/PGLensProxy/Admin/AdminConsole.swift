@@ -167,10 +167,7 @@ struct AdminConsole: Sendable {
         let shared = self.shared
         DispatchQueue.global().async {
             do {
-                let reloaded = try ConfigurationLoader.load(
-                    path: path, environment: ProcessInfo.processInfo.environment)
-                let ignored = shared.applyReloaded(reloaded)
-                shared.logger.info("configuration reloaded from the admin console")
+                let ignored = try shared.reloadConfiguration(from: path)
                 let notices =
                     ignored.isEmpty ? [] : ["changed, needs a restart to apply: " + ignored.joined(separator: ", ")]
                 promise.succeed(.done(tag: "RELOAD", notices: notices))

@@ -119,6 +119,17 @@ final class ProxyContext: Sendable {
         live.withLockedValue { $0 }
     }
 
+    /// Reads the configuration file again (with the environment's overrides) and puts in force what can
+    /// change while running; throws the loader's error, naming every problem, and then nothing changes.
+    /// Returns the keys that changed but need a restart. Blocks on file I/O: not for an event loop.
+    func reloadConfiguration(from path: String) throws -> [String] {
+        let reloaded = try ConfigurationLoader.load(path: path, environment: ProcessInfo.processInfo.environment)
+        let ignored = applyReloaded(reloaded)
+        logger.info(
+            "configuration reloaded", metadata: ["needs_restart": "\(ignored.joined(separator: ","))"])
+        return ignored
+    }
+
     /// Puts a reloaded configuration in force for what can change while running (users, databases and
     /// their pool sizes, `default_pool_size`, `max_db_connections`, `admin_users`, `stats_users`): new
     /// logins and new server connections use it. Returns the keys that changed but need a restart.
