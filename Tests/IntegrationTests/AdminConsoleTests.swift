@@ -219,6 +219,29 @@ struct AdminConsoleTests {
         }
     }
 
+    @Test("under transaction pooling, PAUSE returns once the transaction in flight has ended")
+    func pauseWaitsForTheTransactionInFlight() async throws {
+        var config = Self.config
+        config.poolMode = "transaction"
+        try await ProxyUnderTest.with(config) { proxy in
+            async let busy = Self.app(proxy, ["-c", "BEGIN; SELECT pg_sleep(1.5); COMMIT"])
+            _ = try await Self.eventually(proxy, "SERVERS") { table in
+                table.rows(where: "database", is: "app").first?["state"] == "active"
+            }
+            let asked = Date()
+            let pause = try await Self.console(proxy, "PAUSE")
+            let paused = Date()
+            let finished = try await busy
+            let servers = try await Self.show(proxy, "SERVERS").rows(where: "database", is: "app")
+            let resume = try await Self.console(proxy, "RESUME")
+            #expect(pause.exitCode == 0, "\(pause)")
+            #expect(paused.timeIntervalSince(asked) >= 0.5, "PAUSE returned before the transaction ended")
+            #expect(finished.exitCode == 0, "\(finished)")
+            #expect(servers.map { $0["state"] } == ["idle"], "\(servers)")
+            #expect(resume.exitCode == 0)
+        }
+    }
+
     @Test("KILL_CLIENT drops one client at once")
     func killClient() async throws {
         try await ProxyUnderTest.with(Self.config) { proxy in
