@@ -68,6 +68,20 @@ extension Configuration {
             adminHTTPListen.trimmingWhitespace.isEmpty || ListenAddress(parsing: adminHTTPListen) != nil,
             "admin_http_listen", "must be host:port (for example 127.0.0.1:9930), or empty to turn the API off")
 
+        func checkAuthUser(_ user: String, _ key: String) {
+            check(
+                user.isEmpty || users[user]?.secret != nil || authType == .trust, key,
+                "needs a [users.\(user)] entry with the password pglens logs in with")
+        }
+        checkAuthUser(authUser, "auth_user")
+        check(authQuery.contains("$1"), "auth_query", "must use $1 for the user name")
+        check(
+            authQueryCacheTTL.isFinite && authQueryCacheTTL >= 0, "auth_query_cache_ttl",
+            "must be a number of seconds, 0 or more")
+        if !authDBName.isEmpty {
+            check(databases[authDBName] != nil, "auth_dbname", "must name a configured database")
+        }
+
         check(!databases.isEmpty, "databases", "at least one database must be configured")
         for (name, database) in databases.sorted(by: { $0.key < $1.key }) {
             let path = "databases.\(name)"
@@ -90,6 +104,7 @@ extension Configuration {
                     threshold.isFinite && threshold >= 0, "\(path).slow_query_threshold_ms",
                     "must be a number of milliseconds, 0 or more")
             }
+            if let user = database.authUser { checkAuthUser(user, "\(path).auth_user") }
             if let forceUser = database.forceUser {
                 check(!forceUser.isEmpty, "\(path).user", "must not be empty")
                 check(

@@ -80,6 +80,16 @@ public struct Configuration: Sendable, Equatable {
     public var analysisQueueSize: Int = 65536
     /// `host:port` of the HTTP API (report, statements, health); empty turns it off.
     public var adminHTTPListen: String = "127.0.0.1:9930"
+    /// A user that pglens logs in as to look up the secrets of users not in `[users]` with `auth_query`;
+    /// empty: no lookup, unknown users are refused. A database may set its own.
+    public var authUser: String = ""
+    /// The query that looks up a user's secret: `$1` is the user name; the first row's second column is
+    /// the secret (a SCRAM verifier, an md5 hash or a password), NULL or no row refuses the user.
+    public var authQuery: String = Configuration.defaultAuthQuery
+    /// The database `auth_query` runs in; empty: the database the client asked for.
+    public var authDBName: String = ""
+    /// How long a looked-up secret (or the answer that there is none) is kept before it is looked up again.
+    public var authQueryCacheTTL: Double = 60
     /// Users who may run every command of the admin console (the virtual database `pglens`).
     public var adminUsers: [String] = []
     /// Users who may run the admin console's SHOW commands.
@@ -90,6 +100,17 @@ public struct Configuration: Sendable, Equatable {
     public var users: [String: UserConfiguration] = [:]
 
     public init() {}
+
+    /// PgBouncer's default `auth_query`: the role's stored secret, NULL once `rolvaliduntil` has passed.
+    public static let defaultAuthQuery =
+        "SELECT rolname, CASE WHEN rolvaliduntil < now() THEN NULL ELSE rolpassword END "
+        + "FROM pg_authid WHERE rolname = $1 AND rolcanlogin"
+
+    /// The `auth_user` in force for a database (its own, else the instance's); nil when there is none.
+    public func authUser(for database: DatabaseConfiguration) -> String? {
+        let user = database.authUser ?? authUser
+        return user.isEmpty ? nil : user
+    }
 
     /// The pool size for a database: its own `pool_size`, else `default_pool_size`.
     public func poolSize(for database: DatabaseConfiguration) -> Int {
@@ -147,6 +168,8 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
             + "slow_query_threshold_ms: \(slowQueryThresholdMs), slow_query_log_size: \(slowQueryLogSize), "
             + "stats_max_statements: \(statsMaxStatements), analysis_queue_size: \(analysisQueueSize), "
             + "admin_http_listen: \(adminHTTPListen.debugDescription), "
+            + "auth_user: \(authUser.debugDescription), auth_query: \(authQuery.debugDescription), "
+            + "auth_dbname: \(authDBName.debugDescription), auth_query_cache_ttl: \(authQueryCacheTTL), "
             + "admin_users: \(adminUsers), stats_users: \(statsUsers), stats_period: \(statsPeriod), "
         return head + middle + analysisPart + tls + "databases: [\(databaseList)], users: [\(userList)])"
     }
@@ -180,8 +203,9 @@ extension Configuration: CustomReflectable {
                 "analysis": analysis, "captureParameters": captureParameters,
                 "slowQueryThresholdMs": slowQueryThresholdMs, "slowQueryLogSize": slowQueryLogSize,
                 "statsMaxStatements": statsMaxStatements, "analysisQueueSize": analysisQueueSize,
-                "adminHTTPListen": adminHTTPListen, "adminUsers": adminUsers, "statsUsers": statsUsers,
-                "statsPeriod": statsPeriod,
+                "adminHTTPListen": adminHTTPListen, "authUser": authUser, "authQuery": authQuery,
+                "authDBName": authDBName, "authQueryCacheTTL": authQueryCacheTTL,
+                "adminUsers": adminUsers, "statsUsers": statsUsers, "statsPeriod": statsPeriod,
                 "databases": databases, "users": users,
             ],
             displayStyle: .struct)

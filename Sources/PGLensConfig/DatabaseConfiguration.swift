@@ -21,6 +21,9 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     /// Executions slower than this, in milliseconds, are slow; `nil` means the instance's
     /// `slow_query_threshold_ms`.
     public var slowQueryThresholdMs: Double?
+    /// The user that looks up unknown users' secrets with `auth_query` for this database; `nil` means the
+    /// instance's `auth_user`.
+    public var authUser: String?
 
     public init(
         name: String, host: String = "127.0.0.1", port: Int = 5432, dbname: String? = nil,
@@ -50,6 +53,7 @@ extension DatabaseConfiguration: CustomStringConvertible, CustomDebugStringConve
         if let maxDBConnections { fields.append("max_db_connections: \(maxDBConnections)") }
         if let sessionStatePolicy { fields.append("session_state_policy: \(sessionStatePolicy.rawValue)") }
         if let slowQueryThresholdMs { fields.append("slow_query_threshold_ms: \(slowQueryThresholdMs)") }
+        if let authUser { fields.append("auth_user: \(authUser)") }
         return "\(name)(" + fields.joined(separator: ", ") + ")"
     }
 

@@ -10,6 +10,7 @@ enum DatabaseSetting: String, CaseIterable {
     case maxDBConnections = "max_db_connections"
     case sessionStatePolicy = "session_state_policy"
     case slowQueryThresholdMs = "slow_query_threshold_ms"
+    case authUser = "auth_user"
 
     /// Checks `value` against the setting's type and stores it.
     func apply(_ value: SettingValue, to database: inout DatabaseConfiguration) throws(SettingValue.Mismatch) {
@@ -24,6 +25,7 @@ enum DatabaseSetting: String, CaseIterable {
         case .maxDBConnections: database.maxDBConnections = try value.integer()
         case .sessionStatePolicy: database.sessionStatePolicy = try value.sessionStatePolicy()
         case .slowQueryThresholdMs: database.slowQueryThresholdMs = try value.number()
+        case .authUser: database.authUser = try value.string()
         }
     }
 }

@@ -42,6 +42,10 @@ enum InstanceSetting: String, CaseIterable {
     case statsMaxStatements = "stats_max_statements"
     case analysisQueueSize = "analysis_queue_size"
     case adminHTTPListen = "admin_http_listen"
+    case authUser = "auth_user"
+    case authQuery = "auth_query"
+    case authDBName = "auth_dbname"
+    case authQueryCacheTTL = "auth_query_cache_ttl"
     case adminUsers = "admin_users"
     case statsUsers = "stats_users"
     case statsPeriod = "stats_period"
@@ -99,6 +103,10 @@ enum InstanceSetting: String, CaseIterable {
         case .statsMaxStatements: configuration.statsMaxStatements = try value.integer()
         case .analysisQueueSize: configuration.analysisQueueSize = try value.integer()
         case .adminHTTPListen: configuration.adminHTTPListen = try value.string()
+        case .authUser: configuration.authUser = try value.string()
+        case .authQuery: configuration.authQuery = try value.string()
+        case .authDBName: configuration.authDBName = try value.string()
+        case .authQueryCacheTTL: configuration.authQueryCacheTTL = try value.seconds()
         case .adminUsers: configuration.adminUsers = try value.nameList()
         case .statsUsers: configuration.statsUsers = try value.nameList()
         case .statsPeriod: configuration.statsPeriod = try value.seconds()

@@ -264,6 +264,17 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         case .send(let messages):
             state = .authenticating
             write(messages, flush: true)
+        case .lookUpSecret(let user, let database):
+            let lookup = shared.authLookup.secret(
+                user: user, database: database, loopIndex: loopIndex, on: context.eventLoop)
+            lookup.whenComplete { [self] result in
+                // The client may have gone, or broken the protocol, while the lookup ran.
+                guard case .startup = state else { return }
+                switch result {
+                case .success(let secret): perform(machine.secretLookedUp(secret))
+                case .failure: perform(machine.secretLookupFailed())
+                }
+            }
         case .cancel(let key):
             if let target = shared.cancels.target(for: key) {
                 CancelForwarder().send(target, on: context.eventLoop)

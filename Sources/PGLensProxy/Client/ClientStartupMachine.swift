@@ -29,12 +29,16 @@ struct ClientStartupMachine {
         case authenticated(AuthenticatedClient, prefix: [BackendMessage])
         /// Route a cancel request, then close the connection without an answer.
         case cancel(CancelKey)
+        /// The user is not in the config: look up its secret with `auth_query` (as `auth_user`, in the
+        /// database the client asked for), then call ``secretLookedUp(_:)`` or ``secretLookupFailed()``.
+        case lookUpSecret(user: String, database: String)
         /// Send this error and close the connection.
         case fail(ErrorFields)
     }
 
     private enum State {
         case awaitingStartup
+        case awaitingSecret(Pending)
         case awaitingPassword(Pending, expected: PasswordCheck)
         case awaitingSASLInitial(Pending, SCRAMServerExchange, SCRAMCredential)
         case awaitingSASLResponse(Pending, SCRAMServerExchange, SCRAMCredential)
@@ -186,7 +190,7 @@ struct ClientStartupMachine {
             case .sendServerFirst, .fail:
                 return authenticationFailed(pending)
             }
-        case .awaitingStartup, .done:
+        case .awaitingStartup, .awaitingSecret, .done:
             state = .done
             return .fail(Self.protocolViolation("unexpected password message"))
         }
@@ -216,8 +220,40 @@ struct ClientStartupMachine {
                 .negotiateProtocolVersion(newestVersion: Self.protocolVersion30, unrecognized: unrecognized))
         }
         let secret = policy.secret(user)
-        let pending = Pending(startup: startup, negotiation: negotiation, known: secret != nil)
+        let database = startup.database ?? user
+        if secret == nil, policy.looksUpUnknownUsers(database) {
+            state = .awaitingSecret(Pending(startup: startup, negotiation: negotiation, known: false))
+            return .lookUpSecret(user: user, database: database)
+        }
+        return authenticate(Pending(startup: startup, negotiation: negotiation, known: secret != nil), secret: secret)
+    }
 
+    /// The secret `auth_query` found for the user (nil: none, the user is refused as unknown users are).
+    mutating func secretLookedUp(_ secret: UserSecret?) -> Action {
+        guard case .awaitingSecret(var pending) = state else {
+            state = .done
+            return .fail(Self.protocolViolation("unexpected end of a secret lookup"))
+        }
+        pending.known = secret != nil
+        return authenticate(pending, secret: secret)
+    }
+
+    /// `auth_query` could not be run (no server connection, or the query failed).
+    mutating func secretLookupFailed() -> Action {
+        guard case .awaitingSecret(let pending) = state else {
+            state = .done
+            return .fail(Self.protocolViolation("unexpected end of a secret lookup"))
+        }
+        return refuse(
+            .sqlclientUnableToEstablishSQLConnection,
+            message: "pglens could not look up the password of user \"\(pending.startup.user ?? "")\"",
+            hint: "auth_query failed or no server connection for auth_user could be made; see pglens's log.")
+    }
+
+    /// Asks the client to prove who it is with `secret` (nil: an unknown user, put through a mock exchange).
+    private mutating func authenticate(_ pending: Pending, secret: UserSecret?) -> Action {
+        let user = pending.startup.user ?? ""
+        let negotiation = pending.negotiation
         switch (policy.method, secret) {
         case (.trust, _):
             guard secret != nil else { return authenticationFailed(pending) }

@@ -6,4 +6,9 @@ struct InternalQueryResult: Sendable, Equatable {
     var error: ErrorFields?
     /// The transaction status of the ReadyForQuery that ended it.
     var transactionStatus: TransactionStatus
+    /// Its first rows (at most ``maximumRows``), each value as text; nil for SQL NULL.
+    var rows: [[String?]] = []
+
+    /// The most rows an internal query keeps.
+    static let maximumRows = 16
 }

@@ -36,6 +36,8 @@ final class ServerConnection: @unchecked Sendable {
         var scanner: MessageScanner
         var error: ErrorFields?
         var promise: EventLoopPromise<InternalQueryResult>
+        /// Rows kept (as text), at most `InternalQueryResult.maximumRows`.
+        var rows: [[String?]] = []
     }
 
     // Confined to `eventLoop`.
@@ -127,8 +129,11 @@ final class ServerConnection: @unchecked Sendable {
 
     // MARK: Internal queries (called on `eventLoop`)
 
-    /// Runs a simple query of pglens's own and collects its outcome; the rows are dropped.
-    func runInternalQuery(_ sql: String) -> EventLoopFuture<InternalQueryResult> {
+    /// Runs a query of pglens's own and collects its outcome and its first rows, as text. Without
+    /// `parameters` it is sent as a simple Query (several statements allowed); with them, as one
+    /// Parse / Bind / Execute / Sync with the parameters in text format, so that no value is ever spliced
+    /// into SQL text.
+    func runInternalQuery(_ sql: String, parameters: [String?] = []) -> EventLoopFuture<InternalQueryResult> {
         eventLoop.flatSubmit {
             let promise = self.eventLoop.makePromise(of: InternalQueryResult.self)
             switch self.mode {
@@ -136,8 +141,16 @@ final class ServerConnection: @unchecked Sendable {
                 let scanner = MessageScanner(
                     watched: .everyType, counted: MessageTypeSet(), maxMessageLength: Int(Int32.max))
                 self.mode = .internalQuery(InternalQueryRun(scanner: scanner, error: nil, promise: promise))
-                var buffer = self.channel.allocator.buffer(capacity: sql.utf8.count + 6)
-                FrontendMessage.query(sql).encode(into: &buffer)
+                var buffer = self.channel.allocator.buffer(capacity: sql.utf8.count + 64)
+                if parameters.isEmpty {
+                    FrontendMessage.query(sql).encode(into: &buffer)
+                } else {
+                    let values = parameters.map { $0.map { ByteBuffer(string: $0) } }
+                    FrontendMessage.parse(name: "", query: sql, parameterTypes: []).encode(into: &buffer)
+                    FrontendMessage.bind(BindMessage(parameters: values)).encode(into: &buffer)
+                    FrontendMessage.execute(portal: "", maxRows: 0).encode(into: &buffer)
+                    FrontendMessage.sync.encode(into: &buffer)
+                }
                 self.channel.writeAndFlush(buffer, promise: nil)
             case .linked, .internalQuery, .closed:
                 promise.fail(ServerConnectionError.notIdle)
@@ -179,8 +192,11 @@ final class ServerConnection: @unchecked Sendable {
                         if run.error == nil { run.error = fields }
                     case .parameterStatus(let name, let value):
                         parameters[name] = value
+                    case .dataRow(let values) where run.rows.count < InternalQueryResult.maximumRows:
+                        run.rows.append(values.map { $0.map { String(decoding: $0.readableBytesView, as: UTF8.self) } })
                     case .readyForQuery(let status):
-                        run.promise.succeed(InternalQueryResult(error: run.error, transactionStatus: status))
+                        run.promise.succeed(
+                            InternalQueryResult(error: run.error, transactionStatus: status, rows: run.rows))
                         return
                     default:
                         break

@@ -56,6 +56,8 @@ final class ProxyContext: Sendable {
     private let derivedCredentials = NIOLockedValueBox([String: SCRAMCredential]())
     /// Keys recovered from clients' SCRAM exchanges, per user, for users configured with a verifier.
     private let recoveredCredentials = NIOLockedValueBox([String: ServerCredential]())
+    /// Looks up users not in `[users]` with `auth_query`.
+    let authLookup: AuthQueryLookup
 
     init(
         configuration: Configuration, loops: [any EventLoop], logger: Logger,
@@ -81,22 +83,26 @@ final class ProxyContext: Sendable {
         let connector = ServerConnector(
             logger: logger, tlsMode: configuration.serverTLSSSLMode, tlsContexts: tlsContexts)
         let recovered = recoveredCredentials
-        self.pools = PoolManager(
+        let authCache = AuthQueryLookup.makeCache(configuration)
+        let pools = PoolManager(
             loops: loops, connector: connector,
             // Read in place under the lock: no copy of the configuration per acquisition.
             resolve: { key in
                 live.withLockedValue { configuration in
-                    Self.resolve(key, configuration: configuration, recovered: recovered)
+                    Self.resolve(key, configuration: configuration, recovered: recovered, looked: authCache)
                 }
             },
             logger: logger, maxPreparedStatements: configuration.maxPreparedStatements)
+        self.pools = pools
+        self.authLookup = AuthQueryLookup(configuration: configuration, pools: pools, cache: authCache, logger: logger)
     }
 
     var authPolicy: ClientAuthPolicy {
         let configuration = self.configuration
         let live = self.live
         let derived = derivedCredentials
-        return ClientAuthPolicy(
+        let lookup = authLookup
+        var policy = ClientAuthPolicy(
             method: configuration.authType,
             allowPlaintextPassword: configuration.authAllowPlaintext,
             connectionIsEncrypted: false,
@@ -112,6 +118,8 @@ final class ProxyContext: Sendable {
                     return credential
                 }
             })
+        policy.looksUpUnknownUsers = { database in lookup.looksUp(database: database) }
+        return policy
     }
 
     /// The configuration as last loaded: at start, or by the admin console's RELOAD.
@@ -161,7 +169,8 @@ final class ProxyContext: Sendable {
     }
 
     private static func resolve(
-        _ key: PoolKey, configuration: Configuration, recovered: NIOLockedValueBox<[String: ServerCredential]>
+        _ key: PoolKey, configuration: Configuration, recovered: NIOLockedValueBox<[String: ServerCredential]>,
+        looked: NIOLockedValueBox<AuthSecretCache>
     ) -> (target: ServerConnector.Target, limits: PoolLimits)? {
         guard let database = configuration.databases[key.database] else { return nil }
         let serverUser = database.forceUser ?? key.user
@@ -169,11 +178,16 @@ final class ProxyContext: Sendable {
         if let password = database.password {
             credential = .password(password)
         } else {
-            switch configuration.users[serverUser]?.secret {
+            let authDatabase = configuration.authDBName.isEmpty ? key.database : configuration.authDBName
+            let secret =
+                configuration.users[serverUser]?.secret
+                ?? looked.withLockedValue { $0.secret(user: serverUser, database: authDatabase) }
+            switch secret {
             case .plain(let password): credential = .password(password)
             case .md5Hash(let hash): credential = .md5Hash(hash)
-            case .scramVerifier: credential = recovered.withLockedValue { $0[serverUser] } ?? .none
-            case .none: credential = .none
+            case .scramVerifier, .none:
+                // The key the client proved in its SCRAM exchange (a verifier in the config or looked up).
+                credential = recovered.withLockedValue { $0[serverUser] } ?? .none
             }
         }
         let target = ServerConnector.Target(
