@@ -93,6 +93,8 @@ final class AdminConsoleHandler: ChannelInboundHandler, @unchecked Sendable {
         let channel = context.channel
         console.run(command, role: role, on: context.eventLoop, stillWanted: { channel.isActive }).whenComplete {
             [self] result in
+            // A client that left does not get the rest of its Query run (a SHUTDOWN after a PAUSE).
+            guard channel.isActive else { return }
             let reply: AdminReply
             switch result {
             case .success(let value): reply = value
