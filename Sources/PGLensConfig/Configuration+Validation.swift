@@ -25,10 +25,16 @@ extension Configuration {
         check(maxClientConn >= 1, "max_client_conn", "must be at least 1")
         check(defaultPoolSize >= 1, "default_pool_size", "must be at least 1")
         check(maxDBConnections >= 0, "max_db_connections", "must be 0 (no cap) or more")
+        check(minPoolSize >= 0, "min_pool_size", "must be 0 or more")
+        check(reservePoolSize >= 0, "reserve_pool_size", "must be 0 (no reserve) or more")
+        check(maxUserConnections >= 0, "max_user_connections", "must be 0 (no cap) or more")
         for (key, seconds) in [
             ("query_wait_timeout", queryWaitTimeout), ("server_connect_timeout", serverConnectTimeout),
             ("client_login_timeout", clientLoginTimeout), ("client_idle_timeout", clientIdleTimeout),
             ("idle_transaction_timeout", idleTransactionTimeout), ("query_timeout", queryTimeout),
+            ("reserve_pool_timeout", reservePoolTimeout), ("server_idle_timeout", serverIdleTimeout),
+            ("server_lifetime", serverLifetime), ("server_login_retry", serverLoginRetry),
+            ("server_check_delay", serverCheckDelay),
         ] {
             check(seconds.isFinite && seconds >= 0, key, "must be a number of seconds, 0 or more")
         }
@@ -105,6 +111,12 @@ extension Configuration {
                     "must be a number of milliseconds, 0 or more")
             }
             if let user = database.authUser { checkAuthUser(user, "\(path).auth_user") }
+            if let minimum = database.minPoolSize {
+                check(minimum >= 0, "\(path).min_pool_size", "must be 0 or more")
+            }
+            if let reserve = database.reservePoolSize {
+                check(reserve >= 0, "\(path).reserve_pool_size", "must be 0 (no reserve) or more")
+            }
             if let forceUser = database.forceUser {
                 check(!forceUser.isEmpty, "\(path).user", "must not be empty")
                 check(
@@ -129,6 +141,9 @@ extension Configuration {
             let path = "users.\(name)"
             check(!name.isEmpty, path, "a user needs a non-empty name")
             check(user.name == name, "\(path).name", "does not match the table's name")
+            if let cap = user.maxUserConnections {
+                check(cap >= 0, "\(path).max_user_connections", "must be 0 (no cap) or more")
+            }
             check(
                 authType == .trust || user.secret != nil, "\(path).password",
                 "is required unless auth_type = trust")

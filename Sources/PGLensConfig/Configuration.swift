@@ -8,6 +8,16 @@ public struct Configuration: Sendable, Equatable {
     /// Clients connected at once, across all pools; the next one is refused (53300).
     public var maxClientConn: Int = 100
     public var defaultPoolSize: Int = 20
+    /// Server connections each pool keeps open once it exists, even without clients; a database may set its
+    /// own. Capped by the pool size.
+    public var minPoolSize: Int = 0
+    /// Extra server connections a pool may open when a client has waited `reservePoolTimeout`; a database
+    /// may set its own. 0 disables the reserve.
+    public var reservePoolSize: Int = 0
+    /// How long a client waits before its pool may use the reserve.
+    public var reservePoolTimeout: Double = 5
+    /// Server connections per user across all databases; a user may set its own. 0 means no cap.
+    public var maxUserConnections: Int = 0
     /// Server connections per database across users; 0 means no cap.
     public var maxDBConnections: Int = 0
     /// How long a client waits in the queue for a server connection before it gets 53300; 0 waits forever.
@@ -15,6 +25,18 @@ public struct Configuration: Sendable, Equatable {
     /// Run on a server connection before another client gets it; empty means none.
     public var serverResetQuery: String = "DISCARD ALL"
     public var serverConnectTimeout: Double = 15
+    /// An idle server connection unused this long is closed (down to `minPoolSize`); 0 never.
+    public var serverIdleTimeout: Double = 600
+    /// A server connection open this long is closed when released instead of pooled; 0 uses each one once.
+    public var serverLifetime: Double = 3600
+    /// After a failed server connect or login, no new attempt for that pool before this has passed; clients
+    /// of a pool with no connection are told the failure at once meanwhile.
+    public var serverLoginRetry: Double = 15
+    /// A pooled server connection unused for longer than this is checked with `serverCheckQuery` before a
+    /// client gets it; 0 checks every time.
+    public var serverCheckDelay: Double = 30
+    /// The query that checks a server connection; empty disables the check.
+    public var serverCheckQuery: String = "select 1"
     /// How long a client may take to log in before it is disconnected.
     public var clientLoginTimeout: Double = 60
     /// A logged-in client that sends nothing for this long is disconnected; 0 never.
@@ -117,6 +139,21 @@ public struct Configuration: Sendable, Equatable {
         database.poolSize ?? defaultPoolSize
     }
 
+    /// The connections kept open for a database's pools: its own `min_pool_size`, else the instance's.
+    public func minPoolSize(for database: DatabaseConfiguration) -> Int {
+        database.minPoolSize ?? minPoolSize
+    }
+
+    /// The reserve of a database's pools: its own `reserve_pool_size`, else the instance's.
+    public func reservePoolSize(for database: DatabaseConfiguration) -> Int {
+        database.reservePoolSize ?? reservePoolSize
+    }
+
+    /// The cap on a user's server connections: its own `max_user_connections`, else the instance's.
+    public func maxUserConnections(for user: UserConfiguration?) -> Int {
+        user?.maxUserConnections ?? maxUserConnections
+    }
+
     /// The session-state policy in force for a database: its own, else the instance's.
     public func sessionStatePolicy(for database: DatabaseConfiguration) -> SessionStatePolicy {
         database.sessionStatePolicy ?? sessionStatePolicy
@@ -155,9 +192,14 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
             "Configuration(listen: \(listenAddr):\(listenPort), pool_mode: \(poolMode.rawValue), "
             + "max_client_conn: \(maxClientConn), default_pool_size: \(defaultPoolSize), "
             + "max_db_connections: \(maxDBConnections), query_wait_timeout: \(queryWaitTimeout), "
+            + "min_pool_size: \(minPoolSize), reserve_pool_size: \(reservePoolSize), "
+            + "reserve_pool_timeout: \(reservePoolTimeout), max_user_connections: \(maxUserConnections), "
             + "server_reset_query: \(serverResetQuery.debugDescription), "
         let middle: String =
             "server_connect_timeout: \(serverConnectTimeout), client_login_timeout: \(clientLoginTimeout), "
+            + "server_idle_timeout: \(serverIdleTimeout), server_lifetime: \(serverLifetime), "
+            + "server_login_retry: \(serverLoginRetry), server_check_delay: \(serverCheckDelay), "
+            + "server_check_query: \(serverCheckQuery.debugDescription), "
             + "client_idle_timeout: \(clientIdleTimeout), idle_transaction_timeout: \(idleTransactionTimeout), "
             + "query_timeout: \(queryTimeout), "
             + "auth_type: \(authType.rawValue), auth_allow_plaintext: \(authAllowPlaintext), "
@@ -188,6 +230,11 @@ extension Configuration: CustomReflectable {
                 "listenAddr": listenAddr, "listenPort": listenPort, "poolMode": poolMode,
                 "maxClientConn": maxClientConn, "defaultPoolSize": defaultPoolSize,
                 "maxDBConnections": maxDBConnections, "queryWaitTimeout": queryWaitTimeout,
+                "minPoolSize": minPoolSize, "reservePoolSize": reservePoolSize,
+                "reservePoolTimeout": reservePoolTimeout, "maxUserConnections": maxUserConnections,
+                "serverIdleTimeout": serverIdleTimeout, "serverLifetime": serverLifetime,
+                "serverLoginRetry": serverLoginRetry, "serverCheckDelay": serverCheckDelay,
+                "serverCheckQuery": serverCheckQuery,
                 "serverResetQuery": serverResetQuery, "serverConnectTimeout": serverConnectTimeout,
                 "clientLoginTimeout": clientLoginTimeout, "clientIdleTimeout": clientIdleTimeout,
                 "idleTransactionTimeout": idleTransactionTimeout, "queryTimeout": queryTimeout, "authType": authType,

@@ -15,6 +15,10 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     public var password: String?
     /// Caps server connections to this database across all users; 0 means no cap.
     public var maxDBConnections: Int?
+    /// Server connections each pool of this database keeps open; `nil` means the instance's `min_pool_size`.
+    public var minPoolSize: Int?
+    /// The reserve of this database's pools; `nil` means the instance's `reserve_pool_size`.
+    public var reservePoolSize: Int?
     /// Under transaction pooling, what to do with statements that leave session state; `nil` means the
     /// instance's `session_state_policy`.
     public var sessionStatePolicy: SessionStatePolicy?
@@ -51,6 +55,8 @@ extension DatabaseConfiguration: CustomStringConvertible, CustomDebugStringConve
         if let forceUser { fields.append("user: \(forceUser)") }
         if password != nil { fields.append("password: <password>") }
         if let maxDBConnections { fields.append("max_db_connections: \(maxDBConnections)") }
+        if let minPoolSize { fields.append("min_pool_size: \(minPoolSize)") }
+        if let reservePoolSize { fields.append("reserve_pool_size: \(reservePoolSize)") }
         if let sessionStatePolicy { fields.append("session_state_policy: \(sessionStatePolicy.rawValue)") }
         if let slowQueryThresholdMs { fields.append("slow_query_threshold_ms: \(slowQueryThresholdMs)") }
         if let authUser { fields.append("auth_user: \(authUser)") }
@@ -70,6 +76,7 @@ extension DatabaseConfiguration: CustomReflectable {
                 "name": name, "host": host, "port": port, "dbname": dbname, "poolSize": poolSize as Any,
                 "poolMode": poolMode as Any, "forceUser": forceUser as Any,
                 "password": password == nil ? "nil" : "<password>", "maxDBConnections": maxDBConnections as Any,
+                "minPoolSize": minPoolSize as Any, "reservePoolSize": reservePoolSize as Any,
             ],
             displayStyle: .struct)
     }

@@ -8,6 +8,10 @@ enum DatabaseSetting: String, CaseIterable {
     case user
     case password
     case maxDBConnections = "max_db_connections"
+    case minPoolSize = "min_pool_size"
+    case reservePoolSize = "reserve_pool_size"
+    /// PgBouncer's older name of `reserve_pool_size` in a database entry.
+    case reservePool = "reserve_pool"
     case sessionStatePolicy = "session_state_policy"
     case slowQueryThresholdMs = "slow_query_threshold_ms"
     case authUser = "auth_user"
@@ -23,6 +27,8 @@ enum DatabaseSetting: String, CaseIterable {
         case .user: database.forceUser = try value.string()
         case .password: database.password = try value.string()
         case .maxDBConnections: database.maxDBConnections = try value.integer()
+        case .minPoolSize: database.minPoolSize = try value.integer()
+        case .reservePoolSize, .reservePool: database.reservePoolSize = try value.integer()
         case .sessionStatePolicy: database.sessionStatePolicy = try value.sessionStatePolicy()
         case .slowQueryThresholdMs: database.slowQueryThresholdMs = try value.number()
         case .authUser: database.authUser = try value.string()

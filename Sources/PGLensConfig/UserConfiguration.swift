@@ -4,6 +4,9 @@ public struct UserConfiguration: Sendable, Equatable {
     /// How pglens checks this user's password, and how it logs in to the server as this user.
     public var secret: UserSecret?
     public var poolMode: PoolMode?
+    /// Server connections of this user across all databases; `nil` means the instance's
+    /// `max_user_connections`, 0 no cap.
+    public var maxUserConnections: Int?
 
     public init(name: String, secret: UserSecret?, poolMode: PoolMode? = nil) {
         self.name = name
@@ -17,6 +20,7 @@ extension UserConfiguration: CustomStringConvertible, CustomDebugStringConvertib
     public var description: String {
         var fields = ["secret: \(secret.map(\.description) ?? "none")"]
         if let poolMode { fields.append("pool_mode: \(poolMode.rawValue)") }
+        if let maxUserConnections { fields.append("max_user_connections: \(maxUserConnections)") }
         return "\(name)(" + fields.joined(separator: ", ") + ")"
     }
 
@@ -31,6 +35,7 @@ extension UserConfiguration: CustomReflectable {
             self,
             children: [
                 "name": name, "secret": secret.map(\.description) ?? "none", "poolMode": poolMode as Any,
+                "maxUserConnections": maxUserConnections as Any,
             ],
             displayStyle: .struct)
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Turn scripts/bench raw results (TSV: mode clients target round tps latency_ms) into Markdown,
-one table per (mode, clients) cell, medians over rounds.
+"""Turn scripts/bench raw results (TSV: mode clients target round tps latency_ms proxy_cpu_us) into
+Markdown, one table per (mode, clients) cell, medians over rounds. proxy_cpu_us is the proxy process's
+CPU time (user + system) per transaction, nan for direct PostgreSQL.
 
 usage: bench_report.py RESULTS.tsv TARGETS(comma list)
 """
@@ -20,30 +21,39 @@ def fmt(x, spec):
 def main(path, targets):
     cells = {}
     for line in open(path):
-        mode, clients, target, _round, tps, lat = line.split("\t")
+        fields = line.rstrip("\n").split("\t")
+        mode, clients, target, _round, tps, lat = fields[:6]
+        cpu = fields[6] if len(fields) > 6 else "nan"
         cell = cells.setdefault((mode, int(clients)), {})
-        cell.setdefault(target, []).append((float(tps), float(lat)))
+        cell.setdefault(target, []).append((float(tps), float(lat), float(cpu)))
     for (mode, clients), runs in cells.items():
         rounds = max(len(v) for v in runs.values())
         print(f"### `-M {mode}`, `-c {clients}` (median of {rounds} run{'s' if rounds != 1 else ''})")
         print()
-        print("| target | TPS | avg latency (ms) | failed runs |")
-        print("|---|---:|---:|---:|")
+        print("| target | TPS | avg latency (ms) | proxy CPU per txn (µs) | failed runs |")
+        print("|---|---:|---:|---:|---:|")
         tps = {}
+        cpus = {}
         for t in targets:
             if t not in runs:
                 continue
             r = runs[t]
-            tps[t] = med([x for x, _ in r])
-            lat = med([y for _, y in r])
-            failed = sum(1 for x, _ in r if x != x)
-            print(f"| {t} | {fmt(tps[t], '.0f')} | {fmt(lat, '.3f')} | {failed} |")
+            tps[t] = med([x for x, _, _ in r])
+            lat = med([y for _, y, _ in r])
+            cpu = med([z for _, _, z in r])
+            cpus[t] = cpu
+            failed = sum(1 for x, _, _ in r if x != x)
+            cpu_text = fmt(cpu, ".1f") if cpu is not None else "–"
+            print(f"| {t} | {fmt(tps[t], '.0f')} | {fmt(lat, '.3f')} | {cpu_text} | {failed} |")
         ratios = []
         for other in ("direct", "pgbouncer"):
             if tps.get("pglens") and tps.get(other):
                 ratios.append(f"pglens/{other} TPS = {tps['pglens'] / tps[other]:.2f}")
         if tps.get("pglens") and tps.get("pglens-noanalysis"):
             ratios.append(f"analysis on/off TPS = {tps['pglens'] / tps['pglens-noanalysis']:.3f}")
+            if cpus.get("pglens") is not None and cpus.get("pglens-noanalysis") is not None:
+                extra = cpus["pglens"] - cpus["pglens-noanalysis"]
+                ratios.append(f"analysis CPU = {extra:+.1f} µs per transaction")
         if tps.get("pglens+tls") and tps.get("direct+tls"):
             tls_ratio = tps["pglens+tls"] / tps["direct+tls"]
             ratios.append(f"pglens+tls/direct+tls TPS = {tls_ratio:.2f}")

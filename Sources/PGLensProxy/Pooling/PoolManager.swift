@@ -15,12 +15,14 @@ final class PoolManager: @unchecked Sendable {
     typealias PoolResolver = @Sendable (PoolKey) -> (target: ServerConnector.Target, limits: PoolLimits)?
 
     private struct Waiter {
+        var key: PoolKey
         var eventLoop: any EventLoop
+        var loopIndex: Int
         var completion: Completion
     }
 
     private let lock = NIOLock()
-    private var state = PoolManagerState()
+    private var state: PoolManagerState
     private var waiters: [Int: Waiter] = [:]
     private var servers: [Int: ServerConnection] = [:]
     /// Pauses and RECONNECT marks from the admin console; `controlActive` tells, without the lock, whether
@@ -30,6 +32,11 @@ final class PoolManager: @unchecked Sendable {
     /// What the server reported at login, per pool: lets later clients log in before they get a connection.
     private var serverDefaults: [PoolKey: [String: String]] = [:]
     private var nextWaiterID = 1
+    /// The last failure to open a connection, per pool: what clients are told while `server_login_retry`
+    /// holds off the next attempt.
+    private var lastFailures: [PoolKey: ServerConnector.Failure] = [:]
+    /// The periodic `tick` of the state (idle timeout, lifetime, min pool size, reserve, login retry).
+    private var maintenance: RepeatedTask?
 
     private let loops: [any EventLoop]
     private let connector: ServerConnector
@@ -37,16 +44,31 @@ final class PoolManager: @unchecked Sendable {
     private let logger: Logger
     /// The capacity of each server connection's prepared-statement cache.
     private let maxPreparedStatements: Int
+    /// `server_check_query`, run on a connection unused for longer than `server_check_delay` (`times.checkDelay`
+    /// is nil when there is no query).
+    private let checkQuery: String
+    /// How long a `server_check_query` may take before the connection is given up.
+    private let checkTimeout: TimeAmount
 
     init(
         loops: [any EventLoop], connector: ServerConnector, resolve: @escaping PoolResolver, logger: Logger,
-        maxPreparedStatements: Int = 200
+        maxPreparedStatements: Int = 200, times: ServerConnectionTimes = ServerConnectionTimes(),
+        checkQuery: String = "select 1", checkTimeout: TimeAmount = .seconds(15),
+        maintenanceInterval: TimeAmount = .seconds(1)
     ) {
         self.maxPreparedStatements = maxPreparedStatements
         self.loops = loops
         self.connector = connector
         self.resolve = resolve
         self.logger = logger
+        self.checkQuery = checkQuery
+        self.checkTimeout = checkTimeout
+        self.state = PoolManagerState(loopCount: loops.count, times: times)
+        if let loop = loops.first {
+            maintenance = loop.scheduleRepeatedTask(initialDelay: maintenanceInterval, delay: maintenanceInterval) {
+                [weak self] _ in self?.maintain()
+            }
+        }
     }
 
     /// Asks for a server connection of pool `key` for a client on loop `loopIndex`. `completion` runs on
@@ -63,8 +85,8 @@ final class PoolManager: @unchecked Sendable {
         let (waiterID, actions) = lock.withLock {
             let id = nextWaiterID
             nextWaiterID += 1
-            waiters[id] = Waiter(eventLoop: loops[loopIndex], completion: completion)
-            return (id, state.acquire(key: key, waiter: id, loop: loopIndex, limits: resolved.limits))
+            waiters[id] = Waiter(key: key, eventLoop: loops[loopIndex], loopIndex: loopIndex, completion: completion)
+            return (id, state.acquire(key: key, waiter: id, loop: loopIndex, limits: resolved.limits, now: .now()))
         }
         run(actions)
         return waiterID
@@ -72,10 +94,19 @@ final class PoolManager: @unchecked Sendable {
 
     /// An idle connection of pool `key` on loop `loopIndex`, taken at once, or nil (then call `acquire`).
     func acquireIdle(key: PoolKey, loopIndex: Int) -> ServerConnection? {
-        lock.withLock {
-            guard let serverID = state.takeIdle(key: key, loop: loopIndex) else { return nil }
-            return servers[serverID]
+        let (server, actions) = lock.withLock { () -> (ServerConnection?, [PoolManagerState.Action]) in
+            guard let serverID = state.takeIdle(key: key, loop: loopIndex, now: .now()),
+                let server = servers[serverID]
+            else { return (nil, []) }
+            guard server.channel.isActive else {
+                // Closed while idle and not yet forgotten: never hand it out.
+                servers[serverID] = nil
+                return (nil, state.idleClosed(server: serverID, now: .now()))
+            }
+            return (server, [])
         }
+        run(actions)
+        return server
     }
 
     /// The client gave up waiting. Returns false if it was already given a connection (or an error).
@@ -113,7 +144,11 @@ final class PoolManager: @unchecked Sendable {
 
     /// Fails every waiter and closes every idle connection; no connection is handed out afterwards.
     func shutDown() {
-        let actions = lock.withLock { state.shutDown() }
+        let actions = lock.withLock {
+            maintenance?.cancel()
+            maintenance = nil
+            return state.shutDown()
+        }
         run(actions)
     }
 
@@ -134,9 +169,16 @@ final class PoolManager: @unchecked Sendable {
         let reusable = reusable && !takeCloseMark(server.id)
         if !reusable { server.close() }
         let actions = lock.withLock {
-            state.release(server: server.id, loop: server.loopIndex, reusable: reusable && server.channel.isActive)
+            state.release(
+                server: server.id, loop: server.loopIndex, reusable: reusable && server.channel.isActive, now: .now())
         }
         if !reusable { lock.withLock { servers[server.id] = nil } }
+        run(actions)
+    }
+
+    /// One maintenance round: what time alone decides (see `PoolManagerState.tick`).
+    private func maintain() {
+        let actions = lock.withLock { state.tick(now: .now()) }
         run(actions)
     }
 
@@ -145,26 +187,84 @@ final class PoolManager: @unchecked Sendable {
             switch action {
             case .handOver(let serverID, let waiterID):
                 let (server, waiter) = lock.withLock { (servers[serverID], waiters.removeValue(forKey: waiterID)) }
-                guard let server, let waiter else { continue }
+                guard let waiter else { continue }
+                guard let server, server.channel.isActive else {
+                    // It died between the pool's decision and now: the client gets another one.
+                    checkFailed(serverID: serverID, waiterID: waiterID, waiter: waiter)
+                    continue
+                }
                 waiter.eventLoop.execute { waiter.completion(.success(server)) }
+            case .check(let serverID, let waiterID):
+                let (server, waiter) = lock.withLock { (servers[serverID], waiters[waiterID]) }
+                guard let waiter else { continue }
+                guard let server, server.channel.isActive else {
+                    checkFailed(serverID: serverID, waiterID: waiterID, waiter: waiter)
+                    continue
+                }
+                check(server, waiterID: waiterID, waiter: waiter)
             case .connect(let serverID, let key, let loopIndex, _):
                 open(serverID: serverID, key: key, loopIndex: loopIndex)
             case .closeIdle(let serverID):
                 let server = lock.withLock { servers.removeValue(forKey: serverID) }
                 server?.close()
-            case .fail(let waiterID, .poolShutDown):
-                guard let waiter = lock.withLock({ waiters.removeValue(forKey: waiterID) }) else { continue }
-                let error = ErrorFields(
-                    severity: "FATAL", sqlState: .adminShutdown, message: "pglens is shutting down")
-                waiter.eventLoop.execute { waiter.completion(.failure(ServerConnector.Failure(error: error))) }
+            case .fail(let waiterID, let reason):
+                let (waiter, error) = lock.withLock { () -> (Waiter?, ServerConnector.Failure) in
+                    (waiters.removeValue(forKey: waiterID), failure(for: reason))
+                }
+                guard let waiter else { continue }
+                waiter.eventLoop.execute { waiter.completion(.failure(error)) }
             }
         }
+    }
+
+    /// What a client that gets no connection is told. Called under the lock.
+    private func failure(for reason: PoolManagerState.FailureReason) -> ServerConnector.Failure {
+        switch reason {
+        case .poolShutDown:
+            return ServerConnector.Failure(
+                error: ErrorFields(severity: "FATAL", sqlState: .adminShutdown, message: "pglens is shutting down"))
+        case .serverLoginFailing(let key):
+            if let last = lastFailures[key] { return last }
+            return ServerConnector.Failure(
+                error: ErrorFields(
+                    severity: "FATAL", sqlState: .connectionFailure,
+                    message: "pglens: server login has been failing, try again later (server_login_retry)"))
+        }
+    }
+
+    /// Runs `server_check_query` on a connection unused for a while before `waiter` gets it.
+    private func check(_ server: ServerConnection, waiterID: Int, waiter: Waiter) {
+        let timeout = server.eventLoop.scheduleTask(in: checkTimeout) { server.channel.close(promise: nil) }
+        server.runInternalQuery(checkQuery).whenComplete { result in
+            timeout.cancel()
+            switch result {
+            case .success(let outcome) where outcome.error == nil && outcome.transactionStatus == .idle:
+                let actions = self.lock.withLock {
+                    self.state.checkPassed(server: server.id, waiter: waiterID, now: .now())
+                }
+                self.run(actions)
+            case .success, .failure:
+                self.logger.info(
+                    "server_check_query failed: closing the connection", metadata: ["server": "\(server.id)"])
+                self.checkFailed(serverID: server.id, waiterID: waiterID, waiter: waiter)
+            }
+        }
+    }
+
+    /// A connection about to be handed to `waiter` is dead: close it, and find the client another one.
+    private func checkFailed(serverID: Int, waiterID: Int, waiter: Waiter) {
+        let actions = lock.withLock {
+            waiters[waiterID] = waiter
+            return state.checkFailed(
+                server: serverID, key: waiter.key, waiter: waiterID, loop: waiter.loopIndex, now: .now())
+        }
+        run(actions)
     }
 
     private func open(serverID: Int, key: PoolKey, loopIndex: Int) {
         guard let resolved = resolve(key) else {
             connectFailed(
-                serverID: serverID,
+                serverID: serverID, key: key,
                 ServerConnector.Failure(
                     error: ErrorFields(
                         severity: "FATAL", sqlState: .invalidCatalogName,
@@ -181,14 +281,14 @@ final class PoolManager: @unchecked Sendable {
                     let actions = self.lock.withLock {
                         self.servers[serverID] = server
                         self.serverDefaults[key] = server.loginParameters
-                        return self.state.connected(server: serverID, loop: loopIndex)
+                        return self.state.connected(server: serverID, loop: loopIndex, now: .now())
                     }
                     self.run(actions)
                 case .failure(let error as ServerConnector.Failure):
-                    self.connectFailed(serverID: serverID, error)
+                    self.connectFailed(serverID: serverID, key: key, error)
                 case .failure(let error):
                     self.connectFailed(
-                        serverID: serverID,
+                        serverID: serverID, key: key,
                         ServerConnector.Failure(
                             error: ErrorFields(
                                 severity: "FATAL", sqlState: .connectionFailure,
@@ -197,11 +297,15 @@ final class PoolManager: @unchecked Sendable {
             }
     }
 
-    private func connectFailed(serverID: Int, _ failure: ServerConnector.Failure) {
+    private func connectFailed(serverID: Int, key: PoolKey, _ failure: ServerConnector.Failure) {
         logger.warning(
-            "server connection failed", metadata: ["sqlstate": "\(failure.error.sqlState?.code ?? "")"])
+            "server connection failed",
+            metadata: ["pool": "\(key)", "sqlstate": "\(failure.error.sqlState?.code ?? "")"])
+        // "The database system is starting up" is temporary: waiting clients keep waiting for the retry.
+        let temporary = failure.error.sqlState == .cannotConnectNow
         let (waiter, actions) = lock.withLock { () -> (Waiter?, [PoolManagerState.Action]) in
-            let (waiterID, actions) = state.connectFailed(server: serverID)
+            lastFailures[key] = failure
+            let (waiterID, actions) = state.connectFailed(server: serverID, now: .now(), temporary: temporary)
             return (waiterID.flatMap { waiters.removeValue(forKey: $0) }, actions)
         }
         if let waiter {
@@ -213,7 +317,7 @@ final class PoolManager: @unchecked Sendable {
     private func serverClosed(_ server: ServerConnection) {
         let actions = lock.withLock { () -> [PoolManagerState.Action] in
             servers[server.id] = nil
-            return state.idleClosed(server: server.id)
+            return state.idleClosed(server: server.id, now: .now())
         }
         run(actions)
     }
@@ -230,7 +334,7 @@ extension PoolManager {
             guard control.isPaused(key.database) else { return nil }
             let id = nextWaiterID
             nextWaiterID += 1
-            waiters[id] = Waiter(eventLoop: loops[loopIndex], completion: completion)
+            waiters[id] = Waiter(key: key, eventLoop: loops[loopIndex], loopIndex: loopIndex, completion: completion)
             control.park(.init(key: key, waiter: id, loop: loopIndex))
             return id
         }
@@ -276,7 +380,8 @@ extension PoolManager {
                 continue
             }
             let actions = lock.withLock {
-                state.acquire(key: request.key, waiter: request.waiter, loop: request.loop, limits: resolved.limits)
+                state.acquire(
+                    key: request.key, waiter: request.waiter, loop: request.loop, limits: resolved.limits, now: .now())
             }
             run(actions)
         }

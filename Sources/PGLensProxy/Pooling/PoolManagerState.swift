@@ -1,9 +1,14 @@
+import NIOCore
+
 /// The bookkeeping of every pool, as an I/O-free value: which server connections exist, which are idle,
 /// which clients wait, and what must happen next.
 ///
 /// Server connections and waiting clients are plain ids; `PoolManager` maps them to real objects and
 /// carries out the actions. Idle connections remember the event loop they live on (`loop`), so that a
-/// client is given a connection on its own loop when there is one.
+/// client is given a connection on its own loop when there is one. There is no clock inside: every event
+/// that depends on time is given `now`, and `tick(now:)` (called about once a second) applies the rules
+/// that time alone triggers (`server_idle_timeout`, `server_lifetime`, `min_pool_size`,
+/// `reserve_pool_timeout`, the end of `server_login_retry`).
 struct PoolManagerState {
     typealias ServerID = Int
     typealias WaiterID = Int
@@ -12,9 +17,14 @@ struct PoolManagerState {
     enum Action: Equatable {
         /// Give the idle server connection to the waiting client.
         case handOver(server: ServerID, to: WaiterID)
-        /// Open a new server connection on `loop` for the pool; it is meant for `waiter`.
-        case connect(server: ServerID, key: PoolKey, loop: Int, for: WaiterID)
-        /// Close an idle server connection (to make room under the database cap).
+        /// Run `server_check_query` on the connection, unused for longer than `server_check_delay`, before
+        /// the waiting client gets it; report the outcome with `checkPassed` or `checkFailed`.
+        case check(server: ServerID, for: WaiterID)
+        /// Open a new server connection on `loop` for the pool; it is meant for `waiter`, or for no one
+        /// when it is opened to keep `min_pool_size`.
+        case connect(server: ServerID, key: PoolKey, loop: Int, for: WaiterID?)
+        /// Close a server connection no client holds: to make room under a cap, past `server_lifetime`,
+        /// unused past `server_idle_timeout`, or failed its check.
         case closeIdle(server: ServerID)
         /// Tell the waiting client that it gets no connection.
         case fail(waiter: WaiterID, reason: FailureReason)
@@ -22,6 +32,22 @@ struct PoolManagerState {
 
     enum FailureReason: Equatable {
         case poolShutDown
+        /// Opening a connection for this pool failed lately and the pool has none: the client gets the
+        /// last failure at once instead of waiting for the next attempt (`server_login_retry`).
+        case serverLoginFailing(PoolKey)
+    }
+
+    private struct Waiter {
+        var waiter: WaiterID
+        var loop: Int
+        /// When the client started waiting, for `reserve_pool_timeout`.
+        var since: NIODeadline
+    }
+
+    private struct ServerTimes {
+        var openedAt: NIODeadline
+        /// When a client last gave the connection back (or it was opened or checked).
+        var lastUsedAt: NIODeadline
     }
 
     private struct Pool {
@@ -31,8 +57,13 @@ struct PoolManagerState {
         var total = 0
         /// Connections being opened right now.
         var connecting = 0
-        var waiters: [(waiter: WaiterID, loop: Int)] = []
+        var waiters: [Waiter] = []
         var waitersHead = 0
+        /// No new connection is tried before this, after a failed one (`server_login_retry`).
+        var retryAt: NIODeadline?
+        /// The last attempt failed in a way that is not temporary (not "the database system is starting
+        /// up"): while the pool has no connection, clients are told at once.
+        var loginFailing = false
 
         var waitingCount: Int { waiters.count - waitersHead }
 
@@ -40,7 +71,11 @@ struct PoolManagerState {
             waiters[waitersHead...].firstIndex { $0.waiter == waiter }
         }
 
-        mutating func popWaiter() -> (waiter: WaiterID, loop: Int)? {
+        func isWaitingForRetry(_ now: NIODeadline) -> Bool {
+            retryAt.map { now < $0 } ?? false
+        }
+
+        mutating func popWaiter() -> Waiter? {
             guard waitersHead < waiters.count else { return nil }
             let next = waiters[waitersHead]
             waitersHead += 1
@@ -54,14 +89,24 @@ struct PoolManagerState {
 
     private var pools: [PoolKey: Pool] = [:]
     private var serverKeys: [ServerID: PoolKey] = [:]
+    private var serverTimes: [ServerID: ServerTimes] = [:]
     /// Connections to each database across its pools.
     private var databaseTotals: [String: Int] = [:]
+    /// Connections of each user across its pools (databases).
+    private var userTotals: [String: Int] = [:]
     /// For each connection being opened, the client it was opened for.
     private var connectingFor: [ServerID: WaiterID] = [:]
     private var nextServerID = 1
     private var closed = false
+    private let times: ServerConnectionTimes
+    /// Event loops to spread connections opened for no client (`min_pool_size`) over.
+    private let loopCount: Int
+    private var nextLoop = 0
 
-    init() {}
+    init(loopCount: Int = 1, times: ServerConnectionTimes = ServerConnectionTimes()) {
+        self.loopCount = max(loopCount, 1)
+        self.times = times
+    }
 
     // MARK: Queries
 
@@ -69,32 +114,38 @@ struct PoolManagerState {
     func totalCount(_ key: PoolKey) -> Int { pools[key]?.total ?? 0 }
     func waitingCount(_ key: PoolKey) -> Int { pools[key]?.waitingCount ?? 0 }
     func databaseTotal(_ database: String) -> Int { databaseTotals[database] ?? 0 }
+    func userTotal(_ user: String) -> Int { userTotals[user] ?? 0 }
     var keys: [PoolKey] { Array(pools.keys) }
 
     // MARK: Events
 
     /// A client on event loop `loop` asks for a server connection of pool `key`.
-    mutating func acquire(key: PoolKey, waiter: WaiterID, loop: Int, limits: PoolLimits) -> [Action] {
+    mutating func acquire(key: PoolKey, waiter: WaiterID, loop: Int, limits: PoolLimits, now: NIODeadline) -> [Action] {
         if closed { return [.fail(waiter: waiter, reason: .poolShutDown)] }
         var pool = pools[key] ?? Pool(limits: limits)
         pool.limits = limits
         defer { pools[key] = pool }
 
-        if pool.waitingCount == 0, let index = Self.pickIdle(pool.idle, loop: loop) {
-            let server = pool.idle.remove(at: index).server
-            return [.handOver(server: server, to: waiter)]
+        var actions: [Action] = []
+        if pool.waitingCount == 0, serveFromIdle(waiter: waiter, loop: loop, pool: &pool, now: now, into: &actions) {
+            return actions
         }
-        pool.waiters.append((waiter, loop))
-        return growIfPossible(key: key, pool: &pool)
+        if pool.total == 0, pool.loginFailing, pool.isWaitingForRetry(now) {
+            return actions + [.fail(waiter: waiter, reason: .serverLoginFailing(key))]
+        }
+        pool.waiters.append(Waiter(waiter: waiter, loop: loop, since: now))
+        return actions + growIfPossible(key: key, pool: &pool, now: now)
     }
 
-    /// Takes an idle connection of pool `key` that lives on `loop`, if there is one and nobody waits: the
-    /// fast path of transaction pooling, which asks for a connection at every transaction.
-    mutating func takeIdle(key: PoolKey, loop: Int) -> ServerID? {
+    /// Takes an idle connection of pool `key` that lives on `loop`, if there is one that needs no check and
+    /// nobody waits: the fast path of transaction pooling, which asks for a connection at every transaction.
+    mutating func takeIdle(key: PoolKey, loop: Int, now: NIODeadline) -> ServerID? {
         guard var pool = pools[key], pool.waitingCount == 0,
             let index = pool.idle.lastIndex(where: { $0.loop == loop })
         else { return nil }
-        let server = pool.idle.remove(at: index).server
+        let server = pool.idle[index].server
+        guard !isPastLifetime(server, now), !needsCheck(server, now) else { return nil }
+        pool.idle.remove(at: index)
         pools[key] = pool
         return server
     }
@@ -111,10 +162,17 @@ struct PoolManagerState {
     }
 
     /// A connection opened by `.connect` is ready.
-    mutating func connected(server: ServerID, loop: Int) -> [Action] {
-        guard let key = serverKeys[server], var pool = pools[key] else { return [.closeIdle(server: server)] }
+    mutating func connected(server: ServerID, loop: Int, now: NIODeadline) -> [Action] {
+        guard !closed, let key = serverKeys[server], var pool = pools[key] else {
+            _ = forget(server: server)
+            connectingFor[server] = nil
+            return [.closeIdle(server: server)]
+        }
         defer { pools[key] = pool }
+        serverTimes[server] = ServerTimes(openedAt: now, lastUsedAt: now)
         pool.connecting -= 1
+        pool.retryAt = nil
+        pool.loginFailing = false
         let intended = connectingFor.removeValue(forKey: server)
         if let intended, let index = pool.indexOfWaiter(intended) {
             pool.waiters.remove(at: index)
@@ -129,7 +187,15 @@ struct PoolManagerState {
 
     /// A connection opened by `.connect` could not be opened or logged in. The client it was opened for
     /// learns it from `PoolManager` (with the server's error); returns what else must happen.
-    mutating func connectFailed(server: ServerID) -> (waiter: WaiterID?, actions: [Action]) {
+    ///
+    /// As PgBouncer does, the pool tries no new connection before `server_login_retry` has passed, and when
+    /// it has no connection left, every waiting client is failed at once (they could only wait for the
+    /// retry). A `temporary` failure (the server is starting up) only delays the retry.
+    mutating func connectFailed(
+        server: ServerID, now: NIODeadline, temporary: Bool = false
+    ) -> (
+        waiter: WaiterID?, actions: [Action]
+    ) {
         let intended = connectingFor.removeValue(forKey: server)
         guard let key = forget(server: server), var pool = pools[key] else { return (nil, []) }
         pool.connecting -= 1
@@ -138,17 +204,33 @@ struct PoolManagerState {
             pool.waiters.remove(at: index)
             waiter = intended
         }
+        if times.loginRetry > .zero { pool.retryAt = now + times.loginRetry }
+        var actions: [Action] = []
+        if !temporary {
+            pool.loginFailing = true
+            if pool.total == 0 {
+                while let next = pool.popWaiter() {
+                    actions.append(.fail(waiter: next.waiter, reason: .serverLoginFailing(key)))
+                }
+            }
+        }
         pools[key] = pool
-        return (waiter, serveWaiters(after: key))
+        return (waiter, actions + serveWaiters(after: key, now: now))
     }
 
     /// A client is done with a connection. `reusable` is false when the connection is closed instead.
-    mutating func release(server: ServerID, loop: Int, reusable: Bool) -> [Action] {
+    mutating func release(server: ServerID, loop: Int, reusable: Bool, now: NIODeadline) -> [Action] {
         guard let key = serverKeys[server] else { return [] }
         if !reusable || closed {
             _ = forget(server: server)
-            return serveWaiters(after: key) + (closed && reusable ? [.closeIdle(server: server)] : [])
+            return serveWaiters(after: key, now: now) + (closed && reusable ? [.closeIdle(server: server)] : [])
         }
+        if isPastLifetime(server, now) {
+            // Older than server_lifetime: closed instead of pooled; a waiting client gets a fresh one.
+            _ = forget(server: server)
+            return [.closeIdle(server: server)] + serveWaiters(after: key, now: now)
+        }
+        serverTimes[server]?.lastUsedAt = now
         guard var pool = pools[key] else { return [] }
         defer { pools[key] = pool }
         if let next = pool.popWaiter() {
@@ -156,25 +238,78 @@ struct PoolManagerState {
         }
         pool.idle.append((server, loop))
         if pool.total > pool.limits.poolSize, let index = pool.idle.indices.last {
-            // The pool was shrunk: close what it holds beyond its size.
+            // The pool was shrunk, or a reserve connection is no longer needed: close what is beyond its size.
             let extra = pool.idle.remove(at: index).server
-            pools[key] = pool
-            _ = forget(server: extra)
-            pool = pools[key]!
+            drop(extra, from: &pool)
             return [.closeIdle(server: extra)]
         }
-        return otherPoolsNeedRoom(database: key.database, except: key, pool: &pool)
+        return otherPoolsNeedRoom(except: key, pool: &pool, now: now)
     }
 
-    /// An idle connection went away on its own (the server closed it).
-    mutating func idleClosed(server: ServerID) -> [Action] {
+    /// The check of a connection (`.check`) succeeded: the client gets it.
+    mutating func checkPassed(server: ServerID, waiter: WaiterID, now: NIODeadline) -> [Action] {
+        serverTimes[server]?.lastUsedAt = now
+        return [.handOver(server: server, to: waiter)]
+    }
+
+    /// The check of a connection (`.check`) failed, or the connection was found closed when handed over:
+    /// it is closed, and the client gets another connection (first in line), never the error.
+    mutating func checkFailed(
+        server: ServerID, key: PoolKey, waiter: WaiterID, loop: Int, now: NIODeadline
+    )
+        -> [Action]
+    {
+        _ = forget(server: server)
+        var actions: [Action] = [.closeIdle(server: server)]
+        guard !closed, var pool = pools[key] else { return actions + [.fail(waiter: waiter, reason: .poolShutDown)] }
+        defer { pools[key] = pool }
+        if pool.waitingCount == 0, serveFromIdle(waiter: waiter, loop: loop, pool: &pool, now: now, into: &actions) {
+            return actions
+        }
+        pool.waiters.insert(Waiter(waiter: waiter, loop: loop, since: now), at: pool.waitersHead)
+        return actions + growIfPossible(key: key, pool: &pool, now: now)
+    }
+
+    /// A connection went away on its own (the server closed it).
+    mutating func idleClosed(server: ServerID, now: NIODeadline) -> [Action] {
         guard let key = serverKeys[server] else { return [] }
         if var pool = pools[key] {
             pool.idle.removeAll { $0.server == server }
             pools[key] = pool
         }
         _ = forget(server: server)
-        return serveWaiters(after: key)
+        return serveWaiters(after: key, now: now)
+    }
+
+    /// The rules that time alone triggers, for every pool: closes idle connections past `server_lifetime`
+    /// or unused past `server_idle_timeout` (keeping `min_pool_size`), opens connections for waiting
+    /// clients once `server_login_retry` passed or their wait allows the reserve, and opens connections up
+    /// to `min_pool_size`.
+    mutating func tick(now: NIODeadline) -> [Action] {
+        if closed { return [] }
+        var actions: [Action] = []
+        for key in pools.keys.sorted(by: { $0.description < $1.description }) {
+            guard var pool = pools[key] else { continue }
+            var kept: [(server: ServerID, loop: Int)] = []
+            for idle in pool.idle {
+                let unused = isUnusedTooLong(idle.server, now) && pool.total > pool.limits.effectiveMinimum
+                if isPastLifetime(idle.server, now) || unused {
+                    drop(idle.server, from: &pool)
+                    actions.append(.closeIdle(server: idle.server))
+                } else {
+                    kept.append(idle)
+                }
+            }
+            pool.idle = kept
+            var grown = growIfPossible(key: key, pool: &pool, now: now)
+            while !grown.isEmpty {
+                actions += grown
+                grown = growIfPossible(key: key, pool: &pool, now: now)
+            }
+            actions += fillToMinimum(key: key, pool: &pool, now: now)
+            pools[key] = pool
+        }
+        return actions
     }
 
     /// Stop handing out connections: fail every waiter and close every idle connection.
@@ -201,65 +336,132 @@ struct PoolManagerState {
         return idle.indices.last
     }
 
-    /// Opens a connection for the first waiter without one, if the caps allow.
-    private mutating func growIfPossible(key: PoolKey, pool: inout Pool) -> [Action] {
-        guard pool.waitingCount > pool.connecting, pool.total < pool.limits.poolSize else { return [] }
-        let cap = pool.limits.maxDBConnections
-        if cap > 0, (databaseTotals[key.database] ?? 0) >= cap {
-            let closing = closeIdleElsewhere(database: key.database, except: key)
-            return closing.isEmpty ? [] : closing + growIfPossible(key: key, pool: &pool)
+    private func isPastLifetime(_ server: ServerID, _ now: NIODeadline) -> Bool {
+        guard let opened = serverTimes[server]?.openedAt else { return false }
+        return now - opened >= times.lifetime
+    }
+
+    private func isUnusedTooLong(_ server: ServerID, _ now: NIODeadline) -> Bool {
+        guard let limit = times.idleTimeout, let used = serverTimes[server]?.lastUsedAt else { return false }
+        return now - used >= limit
+    }
+
+    private func needsCheck(_ server: ServerID, _ now: NIODeadline) -> Bool {
+        guard let delay = times.checkDelay, let used = serverTimes[server]?.lastUsedAt else { return false }
+        return now - used >= delay
+    }
+
+    /// Gives `waiter` an idle connection (preferring its loop), checked first if unused for long; closes
+    /// the connections past `server_lifetime` met on the way. False when there is none.
+    private mutating func serveFromIdle(
+        waiter: WaiterID, loop: Int, pool: inout Pool, now: NIODeadline, into actions: inout [Action]
+    ) -> Bool {
+        while let index = Self.pickIdle(pool.idle, loop: loop) {
+            let server = pool.idle.remove(at: index).server
+            if isPastLifetime(server, now) {
+                drop(server, from: &pool)
+                actions.append(.closeIdle(server: server))
+                continue
+            }
+            actions.append(
+                needsCheck(server, now) ? .check(server: server, for: waiter) : .handOver(server: server, to: waiter))
+            return true
         }
+        return false
+    }
+
+    /// Opens a connection for the first waiter without one, if the caps allow. The pool may go beyond its
+    /// size by `reserve_pool_size` for a client that waited `reserve_pool_timeout`.
+    private mutating func growIfPossible(key: PoolKey, pool: inout Pool, now: NIODeadline) -> [Action] {
+        guard pool.waitingCount > pool.connecting, !pool.isWaitingForRetry(now) else { return [] }
         let target = pool.waiters[pool.waitersHead + pool.connecting]
+        let limits = pool.limits
+        let reserve = limits.reservePoolSize > 0 && now - target.since >= limits.reservePoolTimeout
+        guard pool.total < limits.poolSize + (reserve ? limits.reservePoolSize : 0) else { return [] }
+        if limits.maxDBConnections > 0, databaseTotal(key.database) >= limits.maxDBConnections {
+            let closing = closeIdleElsewhere(except: key) { $0.database == key.database }
+            return closing.isEmpty ? [] : closing + growIfPossible(key: key, pool: &pool, now: now)
+        }
+        if limits.maxUserConnections > 0, userTotal(key.user) >= limits.maxUserConnections {
+            let closing = closeIdleElsewhere(except: key) { $0.user == key.user }
+            return closing.isEmpty ? [] : closing + growIfPossible(key: key, pool: &pool, now: now)
+        }
+        return [open(key: key, pool: &pool, loop: target.loop, for: target.waiter)]
+    }
+
+    /// Opens connections for no client until the pool holds `min_pool_size`, within the caps.
+    private mutating func fillToMinimum(key: PoolKey, pool: inout Pool, now: NIODeadline) -> [Action] {
+        var actions: [Action] = []
+        let limits = pool.limits
+        while pool.total < limits.effectiveMinimum, !pool.isWaitingForRetry(now),
+            limits.maxDBConnections == 0 || databaseTotal(key.database) < limits.maxDBConnections,
+            limits.maxUserConnections == 0 || userTotal(key.user) < limits.maxUserConnections
+        {
+            let loop = nextLoop
+            nextLoop = (nextLoop + 1) % loopCount
+            actions.append(open(key: key, pool: &pool, loop: loop, for: nil))
+        }
+        return actions
+    }
+
+    private mutating func open(key: PoolKey, pool: inout Pool, loop: Int, for waiter: WaiterID?) -> Action {
         let server = nextServerID
         nextServerID += 1
         pool.total += 1
         pool.connecting += 1
         databaseTotals[key.database, default: 0] += 1
+        userTotals[key.user, default: 0] += 1
         serverKeys[server] = key
-        connectingFor[server] = target.waiter
-        return [.connect(server: server, key: key, loop: target.loop, for: target.waiter)]
+        if let waiter { connectingFor[server] = waiter }
+        return .connect(server: server, key: key, loop: loop, for: waiter)
     }
 
-    /// Under a database cap, an idle connection of another pool of the database is closed to make room.
-    private mutating func closeIdleElsewhere(database: String, except key: PoolKey) -> [Action] {
-        for (otherKey, var other) in pools where otherKey != key && otherKey.database == database {
+    /// Under a database or user cap, an idle connection of another pool sharing it is closed to make room.
+    private mutating func closeIdleElsewhere(except key: PoolKey, sharing: (PoolKey) -> Bool) -> [Action] {
+        for (otherKey, var other) in pools where otherKey != key && sharing(otherKey) {
             if let victim = other.idle.first {
                 other.idle.removeFirst()
+                drop(victim.server, from: &other)
                 pools[otherKey] = other
-                _ = forget(server: victim.server)
                 return [.closeIdle(server: victim.server)]
             }
         }
         return []
     }
 
-    private mutating func otherPoolsNeedRoom(database: String, except key: PoolKey, pool: inout Pool) -> [Action] {
-        let waitingElsewhere = pools.contains { otherKey, other in
-            otherKey != key && otherKey.database == database && other.waitingCount > 0
+    /// A connection just went idle while another pool of the same database (or user) waits under a cap that
+    /// is reached: the idle connection is closed so that the other pool can open one.
+    private mutating func otherPoolsNeedRoom(except key: PoolKey, pool: inout Pool, now: NIODeadline) -> [Action] {
+        let limits = pool.limits
+        let databaseFull = limits.maxDBConnections > 0 && databaseTotal(key.database) >= limits.maxDBConnections
+        let userFull = limits.maxUserConnections > 0 && userTotal(key.user) >= limits.maxUserConnections
+        func blocked(_ otherKey: PoolKey) -> Bool {
+            otherKey != key
+                && ((databaseFull && otherKey.database == key.database) || (userFull && otherKey.user == key.user))
         }
-        guard waitingElsewhere, pool.limits.maxDBConnections > 0,
-            (databaseTotals[database] ?? 0) >= pool.limits.maxDBConnections, let victim = pool.idle.popLast()
-        else { return [] }
+        let waitingElsewhere = pools.contains { otherKey, other in blocked(otherKey) && other.waitingCount > 0 }
+        guard waitingElsewhere, let victim = pool.idle.popLast() else { return [] }
+        drop(victim.server, from: &pool)
         pools[key] = pool
-        _ = forget(server: victim.server)
-        pool = pools[key]!
         var actions: [Action] = [.closeIdle(server: victim.server)]
-        for otherKey in pools.keys where otherKey != key && otherKey.database == database {
-            actions += serveWaiters(after: otherKey)
+        for otherKey in pools.keys where blocked(otherKey) {
+            actions += serveWaiters(after: otherKey, now: now)
             if actions.count > 1 { break }
         }
+        pool = pools[key]!
         return actions
     }
 
-    /// After a connection went away: let the pool (or another pool of the database) open a new one.
-    private mutating func serveWaiters(after key: PoolKey) -> [Action] {
+    /// After a connection went away: let the pool (or another pool of the database or user) open a new one.
+    private mutating func serveWaiters(after key: PoolKey, now: NIODeadline) -> [Action] {
         guard var pool = pools[key] else { return [] }
-        var actions = growIfPossible(key: key, pool: &pool)
+        var actions = growIfPossible(key: key, pool: &pool, now: now)
         pools[key] = pool
         if actions.isEmpty {
-            for otherKey in pools.keys where otherKey != key && otherKey.database == key.database {
+            for otherKey in pools.keys
+            where otherKey != key && (otherKey.database == key.database || otherKey.user == key.user) {
                 guard var other = pools[otherKey], other.waitingCount > 0 else { continue }
-                actions = growIfPossible(key: otherKey, pool: &other)
+                actions = growIfPossible(key: otherKey, pool: &other, now: now)
                 pools[otherKey] = other
                 if !actions.isEmpty { break }
             }
@@ -269,9 +471,21 @@ struct PoolManagerState {
 
     /// Removes a connection from the counts; returns its pool.
     private mutating func forget(server: ServerID) -> PoolKey? {
-        guard let key = serverKeys.removeValue(forKey: server) else { return nil }
+        guard let key = uncount(server: server) else { return nil }
         pools[key]?.total -= 1
+        return key
+    }
+
+    /// Removes a connection from the counts, with its pool held by the caller.
+    private mutating func drop(_ server: ServerID, from pool: inout Pool) {
+        if uncount(server: server) != nil { pool.total -= 1 }
+    }
+
+    private mutating func uncount(server: ServerID) -> PoolKey? {
+        guard let key = serverKeys.removeValue(forKey: server) else { return nil }
+        serverTimes[server] = nil
         databaseTotals[key.database, default: 1] -= 1
+        userTotals[key.user, default: 1] -= 1
         return key
     }
 }

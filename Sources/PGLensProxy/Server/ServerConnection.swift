@@ -80,10 +80,19 @@ final class ServerConnection: @unchecked Sendable {
         let sameLoop = owner.eventLoop === eventLoop
         ownerOnSameLoop = sameLoop
         if sameLoop {
-            mode = .linked(owner, sameLoop: true)
+            linkOnOwnLoop(owner, sameLoop: true)
         } else {
-            eventLoop.execute { self.mode = .linked(owner, sameLoop: false) }
+            eventLoop.execute { self.linkOnOwnLoop(owner, sameLoop: false) }
         }
+    }
+
+    /// Links, unless the channel closed in the meantime: then the owner is told, once it is done linking.
+    private func linkOnOwnLoop(_ owner: any ServerConnectionOwner, sameLoop: Bool) {
+        guard case .closed = mode else {
+            mode = .linked(owner, sameLoop: sameLoop)
+            return
+        }
+        owner.eventLoop.execute { owner.serverConnectionDidClose(self) }
     }
 
     /// Takes the connection back from its owner. Called on the owner's loop, after the last request's

@@ -64,12 +64,13 @@ struct ServerConnector: Sendable {
         return bootstrap.connect(host: target.host, port: target.port)
             .flatMapError { error in
                 deadline.cancel()
-                return eventLoop.makeFailedFuture(
-                    Failure(
-                        error: ErrorFields(
-                            severity: "FATAL", sqlState: .sqlclientUnableToEstablishSQLConnection,
-                            message:
-                                "pglens: could not connect to server \(target.host):\(target.port): \(error)")))
+                let failure = Failure(
+                    error: ErrorFields(
+                        severity: "FATAL", sqlState: .sqlclientUnableToEstablishSQLConnection,
+                        message: "pglens: could not connect to server \(target.host):\(target.port): \(error)"))
+                // The login handler never saw the channel become active: its promise must still be completed.
+                loginHandler.connectFailed(failure.error)
+                return eventLoop.makeFailedFuture(failure)
             }
             .flatMap { channel in
                 loginPromise.futureResult.flatMap { outcome -> EventLoopFuture<ServerConnection> in

@@ -56,6 +56,12 @@ final class ServerLoginHandler: ChannelInboundHandler, RemovableChannelHandler, 
         channel = context.channel
     }
 
+    /// The TCP connection could not be made: the login fails with `error`, since no channel event will
+    /// end it. On the channel's loop.
+    func connectFailed(_ error: ErrorFields) {
+        finish(.failed(error))
+    }
+
     /// The login took too long: fail it and close the channel. On the channel's loop.
     func timeOut(_ error: ErrorFields) {
         finish(.failed(error))

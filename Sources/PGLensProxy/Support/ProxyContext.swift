@@ -92,7 +92,9 @@ final class ProxyContext: Sendable {
                     Self.resolve(key, configuration: configuration, recovered: recovered, looked: authCache)
                 }
             },
-            logger: logger, maxPreparedStatements: configuration.maxPreparedStatements)
+            logger: logger, maxPreparedStatements: configuration.maxPreparedStatements,
+            times: Self.serverConnectionTimes(configuration), checkQuery: configuration.serverCheckQuery,
+            checkTimeout: TimeAmount(configuredSeconds: configuration.serverConnectTimeout))
         self.pools = pools
         self.authLookup = AuthQueryLookup(configuration: configuration, pools: pools, cache: authCache, logger: logger)
     }
@@ -193,10 +195,25 @@ final class ProxyContext: Sendable {
         let target = ServerConnector.Target(
             host: database.host, port: database.port, database: database.dbname, user: serverUser,
             credential: credential,
-            connectTimeout: .nanoseconds(Int64(configuration.serverConnectTimeout * 1e9)))
+            connectTimeout: TimeAmount(configuredSeconds: configuration.serverConnectTimeout))
         let limits = PoolLimits(
             poolSize: configuration.poolSize(for: database),
-            maxDBConnections: database.maxDBConnections ?? configuration.maxDBConnections)
+            maxDBConnections: database.maxDBConnections ?? configuration.maxDBConnections,
+            minPoolSize: configuration.minPoolSize(for: database),
+            reservePoolSize: configuration.reservePoolSize(for: database),
+            reservePoolTimeout: TimeAmount(configuredSeconds: configuration.reservePoolTimeout),
+            maxUserConnections: configuration.maxUserConnections(for: configuration.users[key.user]))
         return (target, limits)
+    }
+
+    /// The `server_*` time settings, as the pools use them (0 meaning "never" where PgBouncer says so).
+    private static func serverConnectionTimes(_ configuration: Configuration) -> ServerConnectionTimes {
+        ServerConnectionTimes(
+            idleTimeout: configuration.serverIdleTimeout > 0
+                ? TimeAmount(configuredSeconds: configuration.serverIdleTimeout) : nil,
+            lifetime: TimeAmount(configuredSeconds: configuration.serverLifetime),
+            loginRetry: TimeAmount(configuredSeconds: configuration.serverLoginRetry),
+            checkDelay: configuration.serverCheckQuery.isEmpty
+                ? nil : TimeAmount(configuredSeconds: configuration.serverCheckDelay))
     }
 }

@@ -34,6 +34,38 @@ final class PostgresCluster: Sendable {
         try await boot.value
     }
 
+    /// A cluster of its own, with the same roles, for tests that crash or restart PostgreSQL (which would
+    /// break every other test's connections on the shared one). Stopped at exit.
+    static func dedicated() async throws -> PostgresCluster {
+        try await start()
+    }
+
+    /// The postmaster's pid now: it changes when the cluster is restarted.
+    var postmasterPID: Int32? {
+        let text = try? String(contentsOfFile: rootDirectory + "/data/postmaster.pid", encoding: .utf8)
+        return text?.split(separator: "\n").first.flatMap { Int32($0) }
+    }
+
+    /// Stops the server with a fast shutdown (SIGINT: sessions are terminated with 57P01) and waits until
+    /// it has exited.
+    func stopFast() async throws {
+        guard let pid = postmasterPID else { throw HarnessError("no postmaster.pid in \(rootDirectory)") }
+        kill(pid, SIGINT)
+        for _ in 0..<600 where CleanupRegistry.isAlive(pid) {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        guard !CleanupRegistry.isAlive(pid) else { throw HarnessError("postgres \(pid) did not stop") }
+    }
+
+    /// Starts the server again, on the same port, and waits until it accepts connections.
+    func startAgain() async throws {
+        let process = try Self.launch(root: rootDirectory)
+        _ = CleanupRegistry.shared.register(pid: process.processIdentifier, signal: SIGINT, directory: nil)
+        guard try await Self.waitUntilReady(process, port: port) else {
+            throw HarnessError("postgres did not start again on port \(port)")
+        }
+    }
+
     /// Runs SQL as the superuser over the Unix socket; returns stdout (tuples only, unaligned), trimmed.
     @discardableResult
     func psqlAdmin(_ sql: String, database: String = "postgres") async throws -> String {
@@ -111,32 +143,11 @@ final class PostgresCluster: Sendable {
         for attempt in 1...5 {
             let port = try Net.freePort()
             try append("port = \(port)\n", to: data + "/postgresql.conf")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = asPostgres([binDirectory + "/postgres", "-D", data])
-            process.currentDirectoryURL = URL(fileURLWithPath: root)
-            let logPath = root + "/postgres.log"
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            try log.seekToEnd()
-            process.standardOutput = log
-            process.standardError = log
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            let process = try launch(root: root)
             let pid = process.processIdentifier
             let token = CleanupRegistry.shared.register(pid: pid, signal: SIGINT, directory: root)
-            var ready = false
-            for _ in 0..<300 {
-                if !process.isRunning { break }
-                let probe = try await ClientRunner.run(
-                    "pg_isready", ["-h", "127.0.0.1", "-p", String(port)], timeout: 10)
-                if probe.exitCode == 0 {
-                    ready = true
-                    break
-                }
-                try await Task.sleep(nanoseconds: 100_000_000)
-            }
-            if ready {
+            let logPath = root + "/postgres.log"
+            if try await waitUntilReady(process, port: port) {
                 let cluster = PostgresCluster(port: port, socketDirectory: root, rootDirectory: root, pid: pid)
                 try await cluster.createRoles()
                 return cluster
@@ -147,6 +158,36 @@ final class PostgresCluster: Sendable {
             if attempt == 5 { throw HarnessError("postgres did not start:\n\(text)") }
         }
         throw HarnessError("unreachable")
+    }
+
+    /// Runs `postgres -D root/data` as the postgres user, its output appended to root/postgres.log.
+    private static func launch(root: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = asPostgres([binDirectory + "/postgres", "-D", root + "/data"])
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        let logPath = root + "/postgres.log"
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try log.seekToEnd()
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits up to 30 s for the server to accept connections; false if it exited or never did.
+    private static func waitUntilReady(_ process: Process, port: Int) async throws -> Bool {
+        for _ in 0..<300 {
+            if !process.isRunning { return false }
+            let probe = try await ClientRunner.run("pg_isready", ["-h", "127.0.0.1", "-p", String(port)], timeout: 10)
+            if probe.exitCode == 0 { return true }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        return false
     }
 
     private func createRoles() async throws {

@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import PGLensProxy
@@ -43,14 +44,15 @@ import Testing
 
     @Test func stateReportsCountsAndClosesIdleOfOneDatabase() {
         var state = PoolManagerState()
+        let now = NIODeadline.now()
         let app = PoolKey(database: "app", user: "u")
         let other = PoolKey(database: "other", user: "u")
-        _ = state.acquire(key: app, waiter: 1, loop: 0, limits: Self.limits)
-        _ = state.acquire(key: other, waiter: 2, loop: 0, limits: Self.limits)
-        _ = state.connected(server: 1, loop: 0)
-        _ = state.connected(server: 2, loop: 0)
+        _ = state.acquire(key: app, waiter: 1, loop: 0, limits: Self.limits, now: now)
+        _ = state.acquire(key: other, waiter: 2, loop: 0, limits: Self.limits, now: now)
+        _ = state.connected(server: 1, loop: 0, now: now)
+        _ = state.connected(server: 2, loop: 0, now: now)
         // Both clients hold a connection; the app one is given back and sits idle.
-        _ = state.release(server: 1, loop: 0, reusable: true)
+        _ = state.release(server: 1, loop: 0, reusable: true, now: now)
         #expect(state.poolCounts()[app] == .init(idle: 1, active: 0, connecting: 0, waiting: 0))
         #expect(state.poolCounts()[other] == .init(idle: 0, active: 1, connecting: 0, waiting: 0))
         #expect(state.idleServerIDs == [1])
