@@ -107,8 +107,8 @@ public final class ProxyServer: Sendable {
     }
 
     /// Reads the configuration file pglens was started with again and applies what can change while
-    /// running (users, databases and pool sizes, `default_pool_size`, `max_db_connections`, `admin_users`,
-    /// `stats_users`), as the admin console's RELOAD does. An invalid file throws and changes nothing.
+    /// running (users, databases, pool sizes and caps, `admin_users`, `stats_users`), as the admin console's
+    /// RELOAD does. An invalid file throws and changes nothing.
     /// - Returns: the keys that changed but need a restart; nil when pglens was started without a file.
     public func reloadConfiguration() throws -> [String]? {
         guard let path = shared.configurationPath else { return nil }

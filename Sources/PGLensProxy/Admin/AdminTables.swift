@@ -93,7 +93,8 @@ enum AdminTables {
             }
             result.append([
                 name, database.host, String(database.port), database.dbname, database.forceUser,
-                String(configuration.poolSize(for: database)), "0", "0", "0",
+                String(configuration.poolSize(for: database)), String(configuration.minPoolSize(for: database)),
+                String(configuration.reservePoolSize(for: database)), String(Int(configuration.serverLifetime)),
                 database.poolMode?.rawValue ?? configuration.poolMode.rawValue, nil,
                 String(database.maxDBConnections ?? configuration.maxDBConnections),
                 String(serverCounts[name] ?? 0), "0", String(clientCounts[name] ?? 0),
@@ -115,7 +116,8 @@ enum AdminTables {
         for name in configuration.users.keys.sorted() {
             let user = configuration.users[name]!
             result.append([
-                name, "", "", user.poolMode?.rawValue, "0", String(serverCounts[name] ?? 0), "0",
+                name, "", "", user.poolMode?.rawValue, String(configuration.maxUserConnections(for: user)),
+                String(serverCounts[name] ?? 0), "0",
                 String(clientCounts[name] ?? 0),
             ])
         }
@@ -136,7 +138,10 @@ enum AdminTables {
     }
 
     /// The top-level keys RELOAD applies.
-    static let reloadableKeys: Set<String> = ["default_pool_size", "max_db_connections", "admin_users", "stats_users"]
+    static let reloadableKeys: Set<String> = [
+        "default_pool_size", "max_db_connections", "min_pool_size", "reserve_pool_size", "reserve_pool_timeout",
+        "max_user_connections", "admin_users", "stats_users",
+    ]
 
     /// SHOW LISTS: counts of pglens's lists under PgBouncer's names.
     static func lists(

@@ -141,14 +141,19 @@ final class ProxyContext: Sendable {
     }
 
     /// Puts a reloaded configuration in force for what can change while running (users, databases and
-    /// their pool sizes, `default_pool_size`, `max_db_connections`, `admin_users`, `stats_users`): new
-    /// logins and new server connections use it. Returns the keys that changed but need a restart.
+    /// their pool sizes, `default_pool_size`, `max_db_connections`, `min_pool_size`, `reserve_pool_size`,
+    /// `reserve_pool_timeout`, `max_user_connections`, `admin_users`, `stats_users`): new logins and the
+    /// pools' next requests use it. Returns the keys that changed but need a restart.
     func applyReloaded(_ reloaded: Configuration) -> [String] {
         var applied = configuration
         applied.users = reloaded.users
         applied.databases = reloaded.databases
         applied.defaultPoolSize = reloaded.defaultPoolSize
         applied.maxDBConnections = reloaded.maxDBConnections
+        applied.minPoolSize = reloaded.minPoolSize
+        applied.reservePoolSize = reloaded.reservePoolSize
+        applied.reservePoolTimeout = reloaded.reservePoolTimeout
+        applied.maxUserConnections = reloaded.maxUserConnections
         applied.adminUsers = reloaded.adminUsers
         applied.statsUsers = reloaded.statsUsers
         live.withLockedValue { $0 = applied }

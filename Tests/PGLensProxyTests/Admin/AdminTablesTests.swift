@@ -98,8 +98,14 @@ import Testing
 
     @Test func databasesUsersListsConfigColumns() {
         var configuration = Configuration()
-        configuration.databases = ["app": DatabaseConfiguration(name: "app", poolSize: 5)]
-        configuration.users = ["app": UserConfiguration(name: "app", secret: .plain("secret"))]
+        var app = DatabaseConfiguration(name: "app", poolSize: 5)
+        app.minPoolSize = 2
+        configuration.reservePoolSize = 1
+        configuration.serverLifetime = 1800
+        configuration.databases = ["app": app]
+        var user = UserConfiguration(name: "app", secret: .plain("secret"))
+        user.maxUserConnections = 4
+        configuration.users = ["app": user]
         let databases = AdminTables.databases(
             configuration: configuration, serverCounts: ["app": 2], clientCounts: ["app": 3, "pgbouncer": 1],
             paused: { $0 == "app" },
@@ -112,7 +118,8 @@ import Testing
         #expect(
             databases.rows == [
                 [
-                    "app", "127.0.0.1", "5432", "app", nil, "5", "0", "0", "0", "session", nil, "0", "2", "0", "3", "1",
+                    "app", "127.0.0.1", "5432", "app", nil, "5", "2", "1", "1800", "session", nil, "0", "2", "0", "3",
+                    "1",
                     "0",
                 ],
                 [
@@ -126,6 +133,7 @@ import Testing
                 == "name,pool_size,reserve_pool_size,pool_mode,max_user_connections,current_connections,"
                 + "max_user_client_connections,current_client_connections")
         #expect(users.rows.first?.last == "1")
+        #expect(users.rows.first?[4] == "4")
         let config = AdminTables.config(configuration)
         #expect(Self.names(config) == "key,value,default,changeable")
         #expect(config.rows.contains(["default_pool_size", "20", "20", "yes"]))
