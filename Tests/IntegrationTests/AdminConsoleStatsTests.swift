@@ -51,12 +51,12 @@ struct AdminConsoleStatsTests {
     @Test("SHOW STATEMENTS and SHOW SLOW report a workload's statements; RESET STATS forgets them")
     func statementsAndSlow() async throws {
         var config = Console.config
-        config.extraLines += ["analysis = true", "slow_query_threshold_ms = 150"]
+        config.extraLines += ["analysis = true", "slow_query_threshold_ms = 400"]
         try await ProxyUnderTest.with(config) { proxy in
             let workload = try await Console.app(
                 proxy,
                 Array(repeating: ["-c", "SELECT 7 AS x WHERE 2 = 2"], count: 5).flatMap { $0 } + [
-                    "-c", "SELECT pg_sleep(0.2)",
+                    "-c", "SELECT pg_sleep(0.5)",
                 ])
             #expect(workload.exitCode == 0, "\(workload)")
             let statements = try await Console.eventually(proxy, "STATEMENTS") { table in
@@ -75,7 +75,7 @@ struct AdminConsoleStatsTests {
             #expect(select["application_name"] == "pglens-it")
             #expect(select["fingerprint"]?.count == 16)
             let sleep = statements.rows(where: "calls", is: "1").first { $0["query"]?.contains("pg_sleep") == true }
-            #expect(Double(sleep?["max_ms"] ?? "") ?? 0 >= 200, "\(String(describing: sleep))")
+            #expect(Double(sleep?["max_ms"] ?? "") ?? 0 >= 500, "\(String(describing: sleep))")
             // The console's own SHOW commands are not statements of the analysis.
             #expect(!statements.rows.contains { $0[1].lowercased().contains("show") })
             let slow = try await Console.show(proxy, "SLOW")
@@ -83,10 +83,14 @@ struct AdminConsoleStatsTests {
                 slow.columns == [
                     "started_at", "duration_ms", "rows", "database", "user", "application_name", "client_addr", "query",
                 ])
-            #expect(slow.rows.count == 1, "\(slow.rows)")
-            let slowRow = slow.rows(where: "client_addr", is: "127.0.0.1").first
-            #expect(Double(slowRow?["duration_ms"] ?? "") ?? 0 >= 200)
-            #expect(slowRow?["query"]?.contains("pg_sleep") == true)
+            // Only executions over the threshold; the sleep among them (on a loaded machine, others may be).
+            let slowRows = slow.rows(where: "client_addr", is: "127.0.0.1")
+            #expect(slowRows.count == slow.rows.count && !slowRows.isEmpty, "\(slow.rows)")
+            #expect(slowRows.allSatisfy { Double($0["duration_ms"] ?? "") ?? 0 >= 400 }, "\(slowRows)")
+            let sleeps = slowRows.filter { $0["query"]?.contains("pg_sleep") == true }
+            #expect(sleeps.count == 1, "\(slowRows)")
+            #expect(Double(sleeps.first?["duration_ms"] ?? "") ?? 0 >= 500)
+            #expect(sleeps.first?["application_name"] == "pglens-it")
             let reset = try await Console.console(proxy, "RESET STATS")
             #expect(reset.exitCode == 0, "\(reset)")
             #expect(try await Console.show(proxy, "STATEMENTS").rows.isEmpty)

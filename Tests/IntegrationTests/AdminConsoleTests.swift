@@ -154,7 +154,7 @@ struct AdminConsoleTests {
     @Test("a connected client appears in SHOW CLIENTS, linked to its server in SHOW SERVERS")
     func clientsAndServers() async throws {
         try await ProxyUnderTest.with(Self.config) { proxy in
-            async let sleeper = Self.app(proxy, ["-c", "SELECT pg_sleep(3)"])
+            async let sleeper = Self.app(proxy, ["-c", "SELECT pg_sleep(5)"])
             let clients = try await Self.eventually(proxy, "CLIENTS") { table in
                 table.rows(where: "database", is: "app").first?["state"] == "active"
             }.rows(where: "database", is: "app")
@@ -229,7 +229,7 @@ struct AdminConsoleTests {
         var config = Self.config
         config.poolMode = "transaction"
         try await ProxyUnderTest.with(config) { proxy in
-            async let busy = Self.app(proxy, ["-c", "BEGIN; SELECT pg_sleep(1.5); COMMIT"])
+            async let busy = Self.app(proxy, ["-c", "BEGIN; SELECT pg_sleep(3); COMMIT"])
             _ = try await Self.eventually(proxy, "SERVERS") { table in
                 table.rows(where: "database", is: "app").first?["state"] == "active"
             }
