@@ -2,6 +2,9 @@ extension Configuration {
     /// The values `log_level` accepts, from most to least verbose.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
+    /// The names of the admin console's virtual database; no configured database may take them.
+    public static let adminConsoleDatabaseNames: Set<String> = ["pglens", "pgbouncer"]
+
     /// The smallest `max_packet_size` accepted, in bytes.
     public static let minimumMaxPacketSize = 1024
 
@@ -89,6 +92,9 @@ extension Configuration {
         for (name, database) in databases.sorted(by: { $0.key < $1.key }) {
             let path = "databases.\(name)"
             check(!name.isEmpty, path, "a database needs a non-empty name")
+            check(
+                !Self.adminConsoleDatabaseNames.contains(name), path,
+                "is the name of the admin console's virtual database; choose another")
             check(database.name == name, "\(path).name", "does not match the table's name")
             check(!database.host.trimmingWhitespace.isEmpty, "\(path).host", "must not be empty")
             check((1...65535).contains(database.port), "\(path).port", "must be between 1 and 65535")
@@ -116,6 +122,18 @@ extension Configuration {
                 check(
                     forceUser.isEmpty || database.password != nil || users[forceUser] != nil, "\(path).user",
                     "needs a password in this table or a [users.\(forceUser)] entry")
+            }
+        }
+
+        check(statsPeriod.isFinite && statsPeriod >= 1, "stats_period", "must be at least 1 second")
+        for (key, names) in [("admin_users", adminUsers), ("stats_users", statsUsers)] {
+            for name in names {
+                check(
+                    !name.contains(where: \.isWhitespace), key,
+                    "user names must not contain spaces (separate them with commas)")
+                check(
+                    authType == .trust || users[name] != nil, key,
+                    "names \(name.debugDescription), which has no [users.\(name)] entry to log in with")
             }
         }
 

@@ -112,6 +112,12 @@ public struct Configuration: Sendable, Equatable {
     public var authDBName: String = ""
     /// How long a looked-up secret (or the answer that there is none) is kept before it is looked up again.
     public var authQueryCacheTTL: Double = 60
+    /// Users who may run every command of the admin console (the virtual database `pglens`).
+    public var adminUsers: [String] = []
+    /// Users who may run the admin console's SHOW commands.
+    public var statsUsers: [String] = []
+    /// The period over which SHOW STATS averages are computed, in seconds.
+    public var statsPeriod: Double = 60
     public var databases: [String: DatabaseConfiguration] = [:]
     public var users: [String: UserConfiguration] = [:]
 
@@ -206,6 +212,7 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
             + "admin_http_listen: \(adminHTTPListen.debugDescription), "
             + "auth_user: \(authUser.debugDescription), auth_query: \(authQuery.debugDescription), "
             + "auth_dbname: \(authDBName.debugDescription), auth_query_cache_ttl: \(authQueryCacheTTL), "
+            + "admin_users: \(adminUsers), stats_users: \(statsUsers), stats_period: \(statsPeriod), "
         return head + middle + analysisPart + tls + "databases: [\(databaseList)], users: [\(userList)])"
     }
 
@@ -245,6 +252,7 @@ extension Configuration: CustomReflectable {
                 "statsMaxStatements": statsMaxStatements, "analysisQueueSize": analysisQueueSize,
                 "adminHTTPListen": adminHTTPListen, "authUser": authUser, "authQuery": authQuery,
                 "authDBName": authDBName, "authQueryCacheTTL": authQueryCacheTTL,
+                "adminUsers": adminUsers, "statsUsers": statsUsers, "statsPeriod": statsPeriod,
                 "databases": databases, "users": users,
             ],
             displayStyle: .struct)

@@ -55,6 +55,9 @@ enum InstanceSetting: String, CaseIterable {
     case authQuery = "auth_query"
     case authDBName = "auth_dbname"
     case authQueryCacheTTL = "auth_query_cache_ttl"
+    case adminUsers = "admin_users"
+    case statsUsers = "stats_users"
+    case statsPeriod = "stats_period"
 
     /// The environment variable that overrides this setting.
     var environmentVariable: String { ConfigurationLoader.environmentPrefix + rawValue.uppercased() }
@@ -122,6 +125,9 @@ enum InstanceSetting: String, CaseIterable {
         case .authQuery: configuration.authQuery = try value.string()
         case .authDBName: configuration.authDBName = try value.string()
         case .authQueryCacheTTL: configuration.authQueryCacheTTL = try value.seconds()
+        case .adminUsers: configuration.adminUsers = try value.nameList()
+        case .statsUsers: configuration.statsUsers = try value.nameList()
+        case .statsPeriod: configuration.statsPeriod = try value.seconds()
         }
     }
 }

@@ -14,6 +14,8 @@ enum SettingValue {
     case other(String)
     /// Untyped text (environment variable, connection-string word), parsed on demand.
     case text(String)
+    /// A TOML array whose elements are all strings.
+    case stringArray([String])
 
     /// Why a value does not fit its setting. The message never contains the value.
     struct Mismatch: Error {
@@ -27,7 +29,10 @@ enum SettingValue {
         case .double: self = .float(value.double ?? 0)
         case .bool: self = .boolean(value.bool ?? false)
         case .table: self = .other("table")
-        case .array: self = .other("array")
+        case .array:
+            let elements = value.array.map { Array($0) } ?? []
+            let strings = elements.compactMap { $0.string }
+            self = strings.count == elements.count ? .stringArray(strings) : .other("array")
         case .date: self = .other("date")
         case .time: self = .other("time")
         case .dateTime: self = .other("date-time")
@@ -41,6 +46,7 @@ enum SettingValue {
         case .integer: return "an integer"
         case .float: return "a floating-point number"
         case .boolean: return "a boolean"
+        case .stringArray: return "an array of strings"
         case .other(let name): return "a \(name)"
         }
     }
@@ -113,6 +119,18 @@ enum SettingValue {
         }
         guard allowed.contains(word) else { throw Mismatch(message: "must be \(expected)") }
         return word
+    }
+
+    /// A list of names: a TOML array of strings, or one string with the names separated by commas
+    /// (PgBouncer's form). Spaces around names are dropped, and so are empty entries.
+    func nameList() throws(Mismatch) -> [String] {
+        let names: [String]
+        switch self {
+        case .stringArray(let values): names = values
+        case .string(let value), .text(let value): names = value.split(separator: ",").map(String.init)
+        default: throw mismatch("an array of names or a comma-separated string")
+        }
+        return names.map(\.trimmingWhitespace).filter { !$0.isEmpty }
     }
 
     func poolMode() throws(Mismatch) -> PoolMode {

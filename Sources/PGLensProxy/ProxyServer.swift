@@ -35,8 +35,11 @@ public final class ProxyServer: Sendable {
         self.analysisConsumer = analysisConsumer
     }
 
-    /// Binds the listener and starts accepting clients.
-    public static func start(configuration: Configuration, logger: Logger) async throws -> ProxyServer {
+    /// Binds the listener and starts accepting clients. `configurationPath` is the file the configuration
+    /// was read from, for the admin console's RELOAD.
+    public static func start(
+        configuration: Configuration, logger: Logger, configurationPath: String? = nil
+    ) async throws -> ProxyServer {
         let tlsContexts = TLSContextStore(try Self.tlsContexts(configuration))
         let threads = configuration.workers > 0 ? configuration.workers : System.coreCount
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
@@ -48,7 +51,7 @@ public final class ProxyServer: Sendable {
             : nil
         let shared = ProxyContext(
             configuration: configuration, loops: loops, logger: logger, tlsContexts: tlsContexts, analysis: analysis,
-            captureParameters: configuration.captureParameters)
+            captureParameters: configuration.captureParameters, configurationPath: configurationPath)
         let maxClients = configuration.maxClientConn
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -81,6 +84,14 @@ public final class ProxyServer: Sendable {
                     "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
                     "pool_mode": "\(configuration.poolMode.rawValue)", "workers": "\(threads)",
                 ])
+            shared.statistics.startPeriods()
+            shared.shutdownHandler.withLockedValue { handler in
+                handler = {
+                    logger.info("SHUTDOWN from the admin console")
+                    channel.close(promise: nil)
+                    shared.pools.shutDown()
+                }
+            }
             // The consumer runs off the event loops; they only ever offer events to its bounded queue.
             let consumer = analysis.map { pipeline in Task.detached(priority: .utility) { await pipeline.run() } }
             return ProxyServer(group: group, channel: channel, shared: shared, analysisConsumer: consumer)
@@ -93,6 +104,15 @@ public final class ProxyServer: Sendable {
     /// The report's instance id: this host and the port clients connect to.
     private static func instanceID(_ configuration: Configuration) -> String {
         "\(ProcessInfo.processInfo.hostName):\(configuration.listenPort)"
+    }
+
+    /// Reads the configuration file pglens was started with again and applies what can change while
+    /// running (users, databases, pool sizes and caps, `admin_users`, `stats_users`), as the admin console's
+    /// RELOAD does. An invalid file throws and changes nothing.
+    /// - Returns: the keys that changed but need a restart; nil when pglens was started without a file.
+    public func reloadConfiguration() throws -> [String]? {
+        guard let path = shared.configurationPath else { return nil }
+        return try shared.reloadConfiguration(from: path)
     }
 
     /// Rebuilds the TLS contexts from the configured certificate, key and CA files (after they were

@@ -65,7 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "pglens")
         let server: ProxyServer
         do {
-            server = try await ProxyServer.start(configuration: configuration, logger: logger)
+            server = try await ProxyServer.start(
+                configuration: configuration, logger: logger, configurationPath: config)
         } catch {
             logger.critical("pglens could not start: \(error)")
             throw ExitCode(1)
@@ -79,6 +80,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
+        // SHUTDOWN on the admin console closes the listener: stop as on SIGTERM.
+        Task {
+            try? await server.waitUntilClosed()
+            signals.deliver(SIGTERM)
+        }
         var received = await signals.next()
         while received == SIGHUP {
             logger.info("SIGHUP: reloading TLS certificates")

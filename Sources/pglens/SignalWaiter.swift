@@ -5,6 +5,7 @@ import Foundation
 final class SignalWaiter: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
     private let stream: AsyncStream<Int32>
+    private let continuation: AsyncStream<Int32>.Continuation
 
     init(signals: [Int32]) {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
@@ -18,6 +19,12 @@ final class SignalWaiter: @unchecked Sendable {
             sources.append(source)
         }
         self.sources = sources
+        self.continuation = continuation
+    }
+
+    /// Makes `next()` return `signalNumber` as if the process had received it.
+    func deliver(_ signalNumber: Int32) {
+        continuation.yield(signalNumber)
     }
 
     /// The next signal received.

@@ -13,7 +13,7 @@ import PGWire
 /// Everything here runs on the client channel's event loop. Decisions about the login are
 /// `ClientStartupMachine`'s; decisions about the pool are `PoolManager`'s.
 final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, SessionSweeper.Session,
-    @unchecked Sendable
+    AdministeredSession, @unchecked Sendable
 {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -31,6 +31,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         case preparingServer(ServerConnection)
         /// Forwarding both ways.
         case linked(ServerConnection)
+        /// Logged in to the admin console: `AdminConsoleHandler`, next in the pipeline, gets the bytes.
+        case console
         case closed
     }
 
@@ -88,6 +90,12 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private var serverWait: UInt64 = 0
     /// Whether statement events carry parameter values (`capture_parameters`).
     private var captureParameters: Bool { shared.analysisCapturesParameters }
+    /// The session's share of SHOW STATS, and when it last asked the pool for a connection.
+    private var meter = SessionTrafficMeter()
+    private var serverRequestedAt: NIODeadline?
+    /// For SHOW CLIENTS: when the client connected, and whether it is in the registry.
+    private let connectedAt = Date()
+    private var registered = false
 
     init(shared: ProxyContext, eventLoop: any EventLoop, refusal: ErrorFields?) {
         self.shared = shared
@@ -113,7 +121,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                         ErrorFields(
                             severity: "FATAL", sqlState: .protocolViolation,
                             message: "pglens: client did not log in within client_login_timeout"))
-                case .idle, .waitingForServer, .preparingServer, .linked, .closed:
+                case .idle, .waitingForServer, .preparingServer, .linked, .console, .closed:
                     break
                 }
             }
@@ -136,6 +144,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             requestArrived(input)
         case .waitingForServer, .preparingServer:
             heldInput.append(input)
+        case .console:
+            context.fireChannelRead(NIOAny(input))
         case .closed:
             break
         }
@@ -194,7 +204,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         switch state {
         case .startup:
             startupBytes = input
-        case .authenticating, .idle, .waitingForServer, .preparingServer, .linked:
+        case .authenticating, .idle, .waitingForServer, .preparingServer, .linked, .console:
             // What followed the startup packet in the same read belongs to the next phase.
             channelRead(context: context, data: NIOAny(input))
         case .closed:
@@ -321,23 +331,36 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         if let recovered = client.recoveredServerCredential { shared.remember(recovered, for: client.user) }
         logger[metadataKey: "user"] = "\(client.user)"
         logger[metadataKey: "database"] = "\(client.database)"
-        guard let database = shared.configuration.databases[client.database] else {
+        if AdminRole.databaseNames.contains(client.database) { return startConsole(client) }
+        if shared.pools.isDisabled(client.database) {
+            return sendErrorAndClose(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .cannotConnectNow,
+                    message: "pglens: database \"\(client.database)\" is disabled; new logins are refused until ENABLE")
+            )
+        }
+        // Users and databases as last (re)loaded.
+        let configuration = shared.currentConfiguration
+        guard let database = configuration.databases[client.database] else {
             return sendErrorAndClose(
                 ErrorFields(
                     severity: "FATAL", sqlState: .invalidCatalogName,
                     message: "database \"\(client.database)\" does not exist"))
         }
         self.client = client
-        let mode = shared.configuration.poolMode(database: database, user: shared.configuration.users[client.user])
+        let mode = configuration.poolMode(database: database, user: configuration.users[client.user])
         traffic = LinkTraffic(
             transactionPooling: mode == .transaction,
             sessionStatePolicy: shared.configuration.sessionStatePolicy(for: database),
             tracker: shared.analysis == nil ? nil : StatementTracker(captureParameters: captureParameters),
             maxPacketSize: shared.configuration.maxPacketSize)
+        clientID = shared.clientIDs.wrappingAdd(1, ordering: .relaxed).newValue
         if shared.analysis != nil {
-            clientID = shared.clientIDs.wrappingAdd(1, ordering: .relaxed).newValue
             clientAddress = context?.channel.remoteAddress?.ipAddress ?? ""
         }
+        meter = SessionTrafficMeter(cell: shared.statistics.counters(loopIndex: loopIndex).cell(for: client.database))
+        shared.clients.add(self, id: clientID, database: client.database)
+        registered = true
         let key = PoolKey(database: client.database, user: client.user)
         poolKey = key
         cancelKey = shared.cancels.register()
@@ -359,7 +382,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
         heldInput.append(input)
         // Transaction pooling takes a connection per transaction: an idle one on this loop, at once.
-        if traffic.transactionPooling, let poolKey, let client,
+        if traffic.transactionPooling, let poolKey, let client, !shared.pools.isPausedNow(poolKey.database),
             let server = shared.pools.acquireIdle(key: poolKey, loopIndex: loopIndex)
         {
             return prepare(server, for: client)
@@ -369,6 +392,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     private func requestServer(_ request: ServerRequest) {
         guard let poolKey else { return }
+        serverRequestedAt = .now()
         if shared.analysis != nil, case .request = request { waitedSince = .now() }
         // The completion always runs later, on this loop: the wait state below is entered first.
         let waiter = shared.pools.acquire(key: poolKey, loopIndex: loopIndex) { [self] result in
@@ -453,6 +477,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             // The connection was only needed to learn the server's parameters: it goes back to the pool
             // untouched, and the client gets one at its first request like every other client.
             shared.pools.release(server, resetQuery: nil)
+            serverRequestedAt = nil
             announcedParameters = Self.announced(server.loginParameters, settings: client.settings)
             state = .idle
             sendLoginCompletion()
@@ -494,6 +519,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             serverWait = UInt64((NIODeadline.now() - waitedSince).nanoseconds)
             self.waitedSince = nil
         }
+        meter.serverAssigned(waitNanoseconds: serverRequestedAt.map { (NIODeadline.now() - $0).nanoseconds } ?? 0)
+        serverRequestedAt = nil
         if let cancelKey, let serverKey = server.backendKey {
             shared.cancels.update(cancelKey, target: CancelTarget(address: server.remoteAddress, key: serverKey))
         }
@@ -548,8 +575,14 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     // MARK: Forwarding
 
     private func forwardToServer(_ input: inout ByteBuffer, server: ServerConnection) {
+        meter.received(input.readableBytes)
+        if meter.requestStartedAt == nil {
+            meter.requestStarted(at: .now(), inTransaction: traffic.transactionStatus != .idle)
+        }
         do {
             let outcome = try traffic.clientBytes(&input, statements: &server.statements) { server.send($0) }
+            let counts = traffic.takeParseAndBindCounts()
+            meter.parsed(counts.parses, bound: counts.binds)
             if !traffic.sessionStateUses.isEmpty { recordSessionState() }
             if sweeper != nil, requestOutstandingSince == nil, traffic.pending.unansweredRequests > 0 {
                 requestOutstandingSince = .now()
@@ -591,6 +624,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     func serverConnection(_ connection: ServerConnection, didRead bytes: ByteBuffer) {
         guard let context, case .linked(let server) = state, server === connection else { return }
         let outcome: LinkTraffic.ServerOutcome
+        let owed = traffic.pending.unansweredRequests
+        meter.sent(bytes.readableBytes)
         do {
             outcome = try traffic.serverBytes(
                 bytes, statements: &server.statements, parameters: &server.parameters
@@ -601,6 +636,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
         if traffic.tracker?.finished.isEmpty == false { sendStatementEvents() }
         guard outcome.readyForQuery else { return }
+        let outstanding = traffic.pending.unansweredRequests
+        meter.readyForQuery(
+            at: .now(), answered: owed - outstanding, outstanding: outstanding,
+            inTransaction: traffic.transactionStatus != .idle)
         if sweeper != nil {
             requestOutstandingSince = traffic.pending.unansweredRequests > 0 ? .now() : nil
             cancelledAt = nil
@@ -613,7 +652,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     func checkTimeouts(now: NIODeadline) {
         switch state {
         case .idle, .linked: break
-        case .startup, .authenticating, .waitingForServer, .preparingServer, .closed: return
+        case .startup, .authenticating, .waitingForServer, .preparingServer, .console, .closed: return
         }
         let activity = ClientTimeouts.Activity(
             lastClientMessage: lastClientMessage, requestOutstandingSince: requestOutstandingSince,
@@ -703,6 +742,88 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         context?.channel.setOption(ChannelOptions.autoRead, value: isWritable).whenFailure { _ in }
     }
 
+    // MARK: Admin console
+
+    /// A client logged in to the virtual database `pglens` / `pgbouncer`: users of `admin_users` and
+    /// `stats_users` get the console, anyone else is refused, as PgBouncer does.
+    private func startConsole(_ client: AuthenticatedClient) {
+        guard let context else { return }
+        guard let role = AdminRole(user: client.user, configuration: shared.currentConfiguration) else {
+            return sendErrorAndClose(
+                ErrorFields(
+                    severity: "FATAL", sqlState: .invalidAuthorizationSpecification,
+                    message: "pglens: not allowed",
+                    detail: "Only admin_users and stats_users may log in to the admin console."))
+        }
+        self.client = client
+        clientID = shared.clientIDs.wrappingAdd(1, ordering: .relaxed).newValue
+        shared.clients.add(self, id: clientID, database: client.database)
+        registered = true
+        state = .console
+        do {
+            try context.pipeline.syncOperations.addHandler(
+                AdminConsoleHandler(console: AdminConsole(shared: shared), role: role), position: .after(self))
+        } catch {
+            return close()
+        }
+        announcedParameters = [
+            "server_version": "1.25.0/pglens", "server_encoding": "UTF8", "client_encoding": "UTF8",
+            "DateStyle": "ISO", "standard_conforming_strings": "on", "integer_datetimes": "on",
+            "application_name": client.applicationName,
+        ]
+        sendLoginCompletion()
+        let held = heldInput
+        heldInput = []
+        for bytes in held { context.fireChannelRead(NIOAny(bytes)) }
+    }
+
+    /// What SHOW CLIENTS lists about this session; nil before login and after it ended.
+    func snapshot() -> ConnectionSnapshot? {
+        guard let client else { return nil }
+        var linkedServer: Int?
+        var waitMicroseconds: UInt64 = 0
+        let snapshotState: ConnectionSnapshot.State
+        switch state {
+        case .startup, .authenticating, .closed:
+            return nil
+        case .idle:
+            snapshotState = .idle
+        case .waitingForServer:
+            snapshotState = .waiting
+            if let serverRequestedAt {
+                waitMicroseconds = UInt64(max(0, (NIODeadline.now() - serverRequestedAt).nanoseconds) / 1000)
+            }
+        case .preparingServer(let server), .linked(let server):
+            snapshotState = .active
+            linkedServer = server.id
+        case .console:
+            snapshotState = .active
+        }
+        let remote = context?.channel.remoteAddress
+        let local = context?.channel.localAddress
+        let requestTime = meter.lastRequestAt.map { deadline in
+            shared.clockAnchor.wall.addingTimeInterval(
+                Double(Int64(deadline.uptimeNanoseconds) - Int64(shared.clockAnchor.monotonic.uptimeNanoseconds)) / 1e9)
+        }
+        return ConnectionSnapshot(
+            id: clientID, user: client.user, database: client.database, state: snapshotState,
+            address: remote?.ipAddress ?? "", port: remote?.port ?? 0, localAddress: local?.ipAddress ?? "",
+            localPort: local?.port ?? 0, connectTime: connectedAt, requestTime: requestTime,
+            waitMicroseconds: waitMicroseconds, linkedServerID: linkedServer,
+            tls: tlsHandler?.connection.negotiatedProtocolVersion ?? "", applicationName: client.applicationName,
+            preparedStatements: traffic.router.registry.count)
+    }
+
+    /// Ends the session from the admin console (KILL, KILL_CLIENT).
+    func kill(_ message: String) {
+        if case .linked(let server) = state {
+            // What the server was doing for the client is abandoned: the connection cannot be reused.
+            state = .closed
+            shared.pools.discard(server)
+        }
+        sendErrorAndClose(ErrorFields(severity: "FATAL", sqlState: .adminShutdown, message: message))
+    }
+
     // MARK: Ending
 
     /// The reset query to run before `server` serves another client: none under transaction pooling, where
@@ -717,6 +838,10 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         state = .closed
         sweeper?.remove(self)
         sweeper = nil
+        if registered {
+            registered = false
+            shared.clients.remove(id: clientID)
+        }
         if let cancelKey { shared.cancels.remove(cancelKey) }
         switch previous {
         case .waitingForServer(_, let waiter, let timeout):
@@ -742,7 +867,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                     }
                 }
             }
-        case .startup, .authenticating, .idle, .preparingServer, .closed:
+        case .startup, .authenticating, .idle, .preparingServer, .console, .closed:
             break
         }
     }

@@ -74,7 +74,7 @@ struct LinkTraffic: Sendable {
         clientScanner = MessageScanner(
             watched: clientWatched,
             counted: MessageTypeSet(
-                [FrontendMessageID.query, .sync, .functionCall, .flush].map(\.rawValue)),
+                [FrontendMessageID.query, .sync, .functionCall, .flush, .parse, .bind].map(\.rawValue)),
             maxMessageLength: maxPacketSize)
         serverScanner = MessageScanner(watched: serverWatched, maxMessageLength: Int(Int32.max))
     }
@@ -150,6 +150,14 @@ struct LinkTraffic: Sendable {
             }
         }
         return .forwarded
+    }
+
+    /// The Parse and Bind messages from the client since the last call (SHOW STATS).
+    mutating func takeParseAndBindCounts() -> (parses: Int, binds: Int) {
+        (
+            clientScanner.takeCount(of: FrontendMessageID.parse.rawValue),
+            clientScanner.takeCount(of: FrontendMessageID.bind.rawValue)
+        )
     }
 
     /// Counts the requests the scanner saw since the last call (a Query being looked at included).

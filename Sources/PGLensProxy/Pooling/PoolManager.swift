@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import PGWire
+import Synchronization
 
 /// Every pool of server connections, shared by all event loops.
 ///
@@ -24,6 +25,10 @@ final class PoolManager: @unchecked Sendable {
     private var state: PoolManagerState
     private var waiters: [Int: Waiter] = [:]
     private var servers: [Int: ServerConnection] = [:]
+    /// Pauses and RECONNECT marks from the admin console; `controlActive` tells, without the lock, whether
+    /// there is any.
+    private var control = PoolControl()
+    private let controlActive = Atomic<Bool>(false)
     /// What the server reported at login, per pool: lets later clients log in before they get a connection.
     private var serverDefaults: [PoolKey: [String: String]] = [:]
     private var nextWaiterID = 1
@@ -69,6 +74,7 @@ final class PoolManager: @unchecked Sendable {
     /// Asks for a server connection of pool `key` for a client on loop `loopIndex`. `completion` runs on
     /// that loop, once. Returns an id for `cancelWait`.
     func acquire(key: PoolKey, loopIndex: Int, completion: @escaping Completion) -> Int {
+        if let parked = parkIfPaused(key: key, loopIndex: loopIndex, completion: completion) { return parked }
         guard let resolved = resolve(key) else {
             let error = ErrorFields(
                 severity: "FATAL", sqlState: .invalidCatalogName,
@@ -106,7 +112,7 @@ final class PoolManager: @unchecked Sendable {
     /// The client gave up waiting. Returns false if it was already given a connection (or an error).
     func cancelWait(key: PoolKey, waiter: Int) -> Bool {
         lock.withLock {
-            guard state.cancelWait(key: key, waiter: waiter) else { return false }
+            guard control.unpark(waiter: waiter) || state.cancelWait(key: key, waiter: waiter) else { return false }
             waiters[waiter] = nil
             return true
         }
@@ -160,6 +166,7 @@ final class PoolManager: @unchecked Sendable {
     // MARK: Internals
 
     private func finishRelease(_ server: ServerConnection, reusable: Bool) {
+        let reusable = reusable && !takeCloseMark(server.id)
         if !reusable { server.close() }
         let actions = lock.withLock {
             state.release(
@@ -313,5 +320,160 @@ final class PoolManager: @unchecked Sendable {
             return state.idleClosed(server: server.id, now: .now())
         }
         run(actions)
+    }
+}
+
+// MARK: Admin console
+
+extension PoolManager {
+    /// While `database` is paused, a request is parked (not given to the pool) until RESUME; returns its
+    /// waiter id, or nil when nothing is paused. Costs one atomic load when nothing is.
+    private func parkIfPaused(key: PoolKey, loopIndex: Int, completion: @escaping Completion) -> Int? {
+        guard controlActive.load(ordering: .acquiring) else { return nil }
+        return lock.withLock { () -> Int? in
+            guard control.isPaused(key.database) else { return nil }
+            let id = nextWaiterID
+            nextWaiterID += 1
+            waiters[id] = Waiter(key: key, eventLoop: loops[loopIndex], loopIndex: loopIndex, completion: completion)
+            control.park(.init(key: key, waiter: id, loop: loopIndex))
+            return id
+        }
+    }
+
+    /// Whether `server` was marked by RECONNECT (the mark is removed): it is closed instead of pooled.
+    private func takeCloseMark(_ server: Int) -> Bool {
+        guard controlActive.load(ordering: .acquiring) else { return false }
+        return lock.withLock {
+            defer { controlActive.store(control.isActive, ordering: .releasing) }
+            return control.takeCloseMark(server)
+        }
+    }
+
+    /// Whether `database` is paused, without the lock when nothing is (the transaction-pooling fast path
+    /// asks before taking an idle connection).
+    func isPausedNow(_ database: String) -> Bool {
+        controlActive.load(ordering: .acquiring) && isPaused(database)
+    }
+
+    /// Stops handing out connections of `database` (of every database when nil): new requests wait until
+    /// `resume`. Connections in use stay with their clients; `activeCount` tells when they are back.
+    func pause(database: String?) {
+        lock.withLock {
+            control.pause(database)
+            controlActive.store(true, ordering: .releasing)
+        }
+    }
+
+    /// Lifts a pause; requests that waited meanwhile are served.
+    func resume(database: String?) {
+        let ready = lock.withLock {
+            defer { controlActive.store(control.isActive, ordering: .releasing) }
+            return control.resume(database)
+        }
+        for request in ready {
+            guard let resolved = resolve(request.key) else {
+                let waiter = lock.withLock { waiters.removeValue(forKey: request.waiter) }
+                let error = ErrorFields(
+                    severity: "FATAL", sqlState: .invalidCatalogName,
+                    message: "database \"\(request.key.database)\" does not exist")
+                waiter?.eventLoop.execute { waiter?.completion(.failure(ServerConnector.Failure(error: error))) }
+                continue
+            }
+            let actions = lock.withLock {
+                state.acquire(
+                    key: request.key, waiter: request.waiter, loop: request.loop, limits: resolved.limits, now: .now())
+            }
+            run(actions)
+        }
+    }
+
+    /// Refuses (or, with `false`, allows again) new client logins to `database`.
+    func setDisabled(_ disabled: Bool, database: String) {
+        lock.withLock {
+            if disabled {
+                control.disabledDatabases.insert(database)
+            } else {
+                control.disabledDatabases.remove(database)
+            }
+        }
+    }
+
+    /// Whether new client logins to `database` are refused.
+    func isDisabled(_ database: String) -> Bool {
+        lock.withLock { control.disabledDatabases.contains(database) }
+    }
+
+    /// Whether `database` is paused (by name or by a PAUSE of everything).
+    func isPaused(_ database: String) -> Bool {
+        lock.withLock { control.isPaused(database) }
+    }
+
+    /// Connections of `database` (every database when nil) handed to clients now.
+    func activeCount(database: String?) -> Int {
+        lock.withLock {
+            state.poolCounts().reduce(0) { sum, entry in
+                database == nil || entry.key.database == database ? sum + entry.value.active : sum
+            }
+        }
+    }
+
+    /// Closes the idle connections of `database` (every database when nil) at once and marks those in use
+    /// to be closed when given back; new ones are opened as clients need them.
+    func reconnect(database: String?) {
+        let actions = lock.withLock {
+            let idle = state.idleServerIDs
+            for id in state.openServerIDs(database: database) where !idle.contains(id) {
+                if let server = servers[id] { control.markForClose(id, database: server.key.database) }
+            }
+            controlActive.store(control.isActive, ordering: .releasing)
+            return state.closeIdle(database: database)
+        }
+        run(actions)
+    }
+
+    /// Connections marked by `reconnect` that are not closed yet. A marked connection found idle (given
+    /// back while the mark was being set) is closed now.
+    func reconnectPendingCount(database: String?) -> Int {
+        let (count, actions) = lock.withLock { () -> (Int, [PoolManagerState.Action]) in
+            let idleMarked = state.idleServerIDs.filter { control.takeCloseMark($0) }
+            controlActive.store(control.isActive, ordering: .releasing)
+            return (control.markedCount(database: database), state.closeIdle(servers: idleMarked))
+        }
+        run(actions)
+        return count
+    }
+
+    /// Closes every connection of `database` (every database when nil), idle or in use: clients holding one
+    /// lose it.
+    func closeAll(database: String?) {
+        let (inUse, actions) = lock.withLock {
+            let idle = state.idleServerIDs
+            let inUse = state.openServerIDs(database: database).filter { !idle.contains($0) }.compactMap { servers[$0] }
+            return (inUse, state.closeIdle(database: database))
+        }
+        run(actions)
+        for server in inUse { server.close() }
+    }
+
+    /// Per pool: connection and waiter counts (parked requests count as waiting).
+    func poolCounts() -> [PoolKey: PoolManagerState.PoolCounts] {
+        lock.withLock { state.poolCounts() }
+    }
+
+    /// Snapshots of the connections that are logged in, for SHOW SERVERS (without the linked client, which
+    /// only the client knows).
+    func serverSnapshots() -> [ConnectionSnapshot] {
+        let (list, idle) = lock.withLock { (Array(servers.values), state.idleServerIDs) }
+        return list.sorted { $0.id < $1.id }.map { server in
+            let local = server.channel.localAddress
+            return ConnectionSnapshot(
+                id: UInt64(server.id), user: server.key.user, database: server.key.database,
+                state: idle.contains(server.id) ? .idle : .active,
+                address: server.remoteAddress.ipAddress ?? "", port: server.remoteAddress.port ?? 0,
+                localAddress: local?.ipAddress ?? "", localPort: local?.port ?? 0,
+                connectTime: server.connectedAt, requestTime: nil,
+                remotePID: server.backendKey?.processID ?? 0,
+                applicationName: server.loginParameters["application_name"] ?? "")
+        }
     }
 }

@@ -489,3 +489,69 @@ struct PoolManagerState {
         return key
     }
 }
+
+// MARK: Admin console
+
+extension PoolManagerState {
+    /// How many connections of one pool are in each state, and how many clients wait.
+    struct PoolCounts: Equatable, Sendable {
+        var idle = 0
+        /// Handed to a client (or being reset).
+        var active = 0
+        /// Being opened.
+        var connecting = 0
+        var waiting = 0
+    }
+
+    /// The counts of every pool.
+    func poolCounts() -> [PoolKey: PoolCounts] {
+        pools.mapValues { pool in
+            PoolCounts(
+                idle: pool.idle.count, active: pool.total - pool.idle.count - pool.connecting,
+                connecting: pool.connecting, waiting: pool.waitingCount)
+        }
+    }
+
+    /// The connections sitting idle in a pool now.
+    var idleServerIDs: Set<ServerID> {
+        Set(pools.values.flatMap { $0.idle.map(\.server) })
+    }
+
+    /// The connections that exist (not being opened) of `database`, or of every database when nil.
+    func openServerIDs(database: String?) -> [ServerID] {
+        serverKeys.compactMap { server, key in
+            (database == nil || key.database == database) && connectingFor[server] == nil ? server : nil
+        }
+    }
+
+    /// Closes the given connections where they sit idle.
+    mutating func closeIdle(servers: Set<ServerID>) -> [Action] {
+        guard !servers.isEmpty else { return [] }
+        var actions: [Action] = []
+        for key in pools.keys {
+            let closing = pools[key]!.idle.filter { servers.contains($0.server) }
+            guard !closing.isEmpty else { continue }
+            pools[key]!.idle.removeAll { servers.contains($0.server) }
+            for entry in closing {
+                _ = forget(server: entry.server)
+                actions.append(.closeIdle(server: entry.server))
+            }
+        }
+        return actions
+    }
+
+    /// Closes the idle connections of `database` (of every database when nil); the pools open new ones
+    /// when clients need them.
+    mutating func closeIdle(database: String?) -> [Action] {
+        var actions: [Action] = []
+        for key in pools.keys where database == nil || key.database == database {
+            let idle = pools[key]!.idle
+            pools[key]!.idle = []
+            for entry in idle {
+                _ = forget(server: entry.server)
+                actions.append(.closeIdle(server: entry.server))
+            }
+        }
+        return actions
+    }
+}

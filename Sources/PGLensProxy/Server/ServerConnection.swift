@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import PGWire
@@ -21,6 +22,8 @@ final class ServerConnection: @unchecked Sendable {
     let loginParameters: [String: String]
     /// The loop index in the proxy's group, for the pool's preference of local connections.
     let loopIndex: Int
+    /// When the connection was logged in (SHOW SERVERS).
+    let connectedAt = Date()
 
     private enum Mode {
         case idle

@@ -12,7 +12,21 @@ import Synchronization
 
 /// What every client session of one proxy shares: configuration, pools, cancel keys, counters.
 final class ProxyContext: Sendable {
+    /// The configuration pglens started with. What `RELOAD` may change (users, databases, pool sizes,
+    /// admin users) is read from `currentConfiguration` instead.
     let configuration: Configuration
+    /// The configuration as last loaded (at start or by RELOAD).
+    private let live: NIOLockedValueBox<Configuration>
+    /// The file the configuration was read from; nil when pglens was started without one.
+    let configurationPath: String?
+    /// The logged-in client sessions, for the admin console.
+    let clients = ClientRegistry()
+    /// Traffic counters per database (SHOW STATS).
+    let statistics: ProxyStatistics
+    /// Stops the proxy (the admin console's SHUTDOWN); set by `ProxyServer`.
+    let shutdownHandler = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
+    /// When the proxy started (SHOW CONFIG, averages).
+    let startedAt = Date()
     let loops: [any EventLoop]
     let pools: PoolManager
     let cancels = CancelRegistry()
@@ -48,9 +62,13 @@ final class ProxyContext: Sendable {
     init(
         configuration: Configuration, loops: [any EventLoop], logger: Logger,
         tlsContexts: TLSContextStore = TLSContextStore(.init()), analysis: AnalysisPipeline? = nil,
-        captureParameters: Bool = false
+        captureParameters: Bool = false, configurationPath: String? = nil
     ) {
         self.configuration = configuration
+        let live = NIOLockedValueBox(configuration)
+        self.live = live
+        self.configurationPath = configurationPath
+        self.statistics = ProxyStatistics(loops: loops, periodSeconds: configuration.statsPeriod)
         self.analysis = analysis
         self.analysisCapturesParameters = captureParameters
         self.tlsContexts = tlsContexts
@@ -68,8 +86,11 @@ final class ProxyContext: Sendable {
         let authCache = AuthQueryLookup.makeCache(configuration)
         let pools = PoolManager(
             loops: loops, connector: connector,
+            // Read in place under the lock: no copy of the configuration per acquisition.
             resolve: { key in
-                Self.resolve(key, configuration: configuration, recovered: recovered, looked: authCache)
+                live.withLockedValue { configuration in
+                    Self.resolve(key, configuration: configuration, recovered: recovered, looked: authCache)
+                }
             },
             logger: logger, maxPreparedStatements: configuration.maxPreparedStatements,
             times: Self.serverConnectionTimes(configuration), checkQuery: configuration.serverCheckQuery,
@@ -80,6 +101,7 @@ final class ProxyContext: Sendable {
 
     var authPolicy: ClientAuthPolicy {
         let configuration = self.configuration
+        let live = self.live
         let derived = derivedCredentials
         let lookup = authLookup
         var policy = ClientAuthPolicy(
@@ -87,7 +109,7 @@ final class ProxyContext: Sendable {
             allowPlaintextPassword: configuration.authAllowPlaintext,
             connectionIsEncrypted: false,
             tlsMode: clientTLS == nil ? .disable : configuration.clientTLSSSLMode,
-            secret: { user in configuration.users[user]?.secret },
+            secret: { user in live.withLockedValue { $0.users[user]?.secret } },
             mockSeed: mockSeed,
             scramCredential: { user, password in
                 derived.withLockedValue { cache in
@@ -100,6 +122,43 @@ final class ProxyContext: Sendable {
             })
         policy.looksUpUnknownUsers = { database in lookup.looksUp(database: database) }
         return policy
+    }
+
+    /// The configuration as last loaded: at start, or by the admin console's RELOAD.
+    var currentConfiguration: Configuration {
+        live.withLockedValue { $0 }
+    }
+
+    /// Reads the configuration file again (with the environment's overrides) and puts in force what can
+    /// change while running; throws the loader's error, naming every problem, and then nothing changes.
+    /// Returns the keys that changed but need a restart. Blocks on file I/O: not for an event loop.
+    func reloadConfiguration(from path: String) throws -> [String] {
+        let reloaded = try ConfigurationLoader.load(path: path, environment: ProcessInfo.processInfo.environment)
+        let ignored = applyReloaded(reloaded)
+        logger.info(
+            "configuration reloaded", metadata: ["needs_restart": "\(ignored.joined(separator: ","))"])
+        return ignored
+    }
+
+    /// Puts a reloaded configuration in force for what can change while running (users, databases and
+    /// their pool sizes, `default_pool_size`, `max_db_connections`, `min_pool_size`, `reserve_pool_size`,
+    /// `reserve_pool_timeout`, `max_user_connections`, `admin_users`, `stats_users`): new logins and the
+    /// pools' next requests use it. Returns the keys that changed but need a restart.
+    func applyReloaded(_ reloaded: Configuration) -> [String] {
+        var applied = configuration
+        applied.users = reloaded.users
+        applied.databases = reloaded.databases
+        applied.defaultPoolSize = reloaded.defaultPoolSize
+        applied.maxDBConnections = reloaded.maxDBConnections
+        applied.minPoolSize = reloaded.minPoolSize
+        applied.reservePoolSize = reloaded.reservePoolSize
+        applied.reservePoolTimeout = reloaded.reservePoolTimeout
+        applied.maxUserConnections = reloaded.maxUserConnections
+        applied.adminUsers = reloaded.adminUsers
+        applied.statsUsers = reloaded.statsUsers
+        live.withLockedValue { $0 = applied }
+        derivedCredentials.withLockedValue { $0.removeAll() }
+        return applied.differingKeys(from: reloaded)
     }
 
     /// Keeps one session-state observation as a finding of the analysis (when it is on).
