@@ -51,6 +51,7 @@ struct ReportTests {
     @Test("calls, rows, slow findings and timings of a known workload", needsPGLens)
     func knownWorkload() async throws {
         var config = ProxyConfig()
+        config.httpAPI = true
         config.extraLines = [Self.threshold]
         try await ProxyUnderTest.with(config) { proxy in
             let client = try JSONOutput.object(
@@ -121,6 +122,7 @@ struct ReportTests {
     @Test("capture_parameters = true shows the slow execution's parameter values", needsPGLens)
     func captureParameters() async throws {
         var config = ProxyConfig()
+        config.httpAPI = true
         config.extraLines = ["capture_parameters = true", Self.threshold]
         try await ProxyUnderTest.with(config) { proxy in
             _ = try JSONOutput.object(
@@ -135,6 +137,7 @@ struct ReportTests {
     @Test("the HTTP API: health, statements by mean time, 503 with analysis = false", needsPGLens)
     func httpAPI() async throws {
         var config = ProxyConfig()
+        config.httpAPI = true
         config.extraLines = ["analysis = false"]
         try await ProxyUnderTest.with(config) { proxy in
             let process = try #require(proxy.process)

@@ -39,7 +39,7 @@ final class PGLensProcess: Sendable {
         for _ in 1...3 {
             let directory = try TempDirectory.make(prefix: "pglens-it-proxy")
             let port = try Net.freePort()
-            let httpPort = try Net.freePort()
+            let httpPort = config.httpAPI ? try Net.freePort() : 0
             let configPath = directory + "/pglens.toml"
             try config.toml(listenPort: port, serverPort: serverPort, httpPort: httpPort).write(
                 toFile: configPath, atomically: true, encoding: .utf8)
@@ -59,9 +59,11 @@ final class PGLensProcess: Sendable {
             let pid = process.processIdentifier
             let token = CleanupRegistry.shared.register(pid: pid, signal: SIGTERM, directory: directory)
             let proxy = PGLensProcess(port: port, httpPort: httpPort, directory: directory, pid: pid, token: token)
+            // Ready once it logged that it listens (someone else may hold a port it was given) and accepts.
+            let readyLine = config.httpAPI ? "HTTP API listening" : "pglens listening"
             for _ in 0..<150 {
                 if !process.isRunning { break }
-                if Net.accepts(port: port) { return proxy }
+                if proxy.log().contains(readyLine), Net.accepts(port: port) { return proxy }
                 try await Task.sleep(nanoseconds: 100_000_000)
             }
             lastLog = proxy.stop()

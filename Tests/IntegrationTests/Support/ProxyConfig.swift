@@ -30,6 +30,9 @@ struct ProxyConfig: Sendable {
     var serverPorts: [String: Int] = [:]
     /// `log_level`; written only when set.
     var logLevel: String?
+    /// Whether the HTTP API listens (on a port of its own); off by default, so that each test pglens takes
+    /// one port only.
+    var httpAPI = false
     /// Further top-level `key = value` lines, written as given.
     var extraLines: [String] = []
 
@@ -37,7 +40,7 @@ struct ProxyConfig: Sendable {
         var lines = [
             "listen_addr = \"127.0.0.1\"",
             "listen_port = \(listenPort)",
-            "admin_http_listen = \"127.0.0.1:\(httpPort)\"",
+            httpAPI ? "admin_http_listen = \"127.0.0.1:\(httpPort)\"" : "admin_http_listen = \"\"",
             "pool_mode = \(quoted(poolMode))",
             "max_client_conn = \(maxClientConn)",
             "default_pool_size = \(defaultPoolSize)",

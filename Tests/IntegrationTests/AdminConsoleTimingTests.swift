@@ -4,7 +4,7 @@ import Testing
 /// The admin console with psql: PgBouncer's columns, values from a real workload, who may do what, and
 /// the control commands acting on real clients and server connections.
 @Suite("Admin console", .disabled(if: ProxyUnderTest.isDirect, "PostgreSQL has no admin console"))
-struct AdminConsoleTests {
+struct AdminConsoleTimingTests {
     /// `app` is an admin user, `md5user` a stats user, `pwuser` neither.
     static var config: ProxyConfig {
         var config = ProxyConfig()

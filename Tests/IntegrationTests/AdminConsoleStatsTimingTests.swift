@@ -3,8 +3,8 @@ import Testing
 
 /// SHOW STATS under transaction pooling and the averages over a stats period, with psql.
 @Suite("Admin console statistics", .disabled(if: ProxyUnderTest.isDirect, "PostgreSQL has no admin console"))
-struct AdminConsoleStatsTests {
-    typealias Console = AdminConsoleTests
+struct AdminConsoleStatsTimingTests {
+    typealias Console = AdminConsoleTimingTests
 
     @Test("transaction pooling: one transaction per COMMIT or autocommit statement, one assignment each")
     func transactionPooling() async throws {
