@@ -180,6 +180,33 @@ public final class ProxyServer: Sendable {
         }
     }
 
+    /// Whether ``drain()`` was called.
+    public var isDraining: Bool { shared.draining.load(ordering: .relaxed) }
+
+    /// Starts a graceful shutdown (SIGTERM, SIGINT): stops accepting clients, ends every session that is
+    /// between transactions at once (FATAL 57P01) and every other one as soon as its transaction is over.
+    /// ``waitUntilDrained()`` returns once no client is left.
+    public func drain() {
+        guard !shared.draining.exchange(true, ordering: .relaxed) else { return }
+        channel.close(promise: nil)
+        let sessions = shared.clients.all
+        shared.logger.info(
+            "draining: no new clients; waiting for open transactions", metadata: ["clients": "\(sessions.count)"])
+        for session in sessions {
+            session.eventLoop.execute { session.drain() }
+        }
+    }
+
+    /// Returns once every client connection has ended (after ``drain()``).
+    public func waitUntilDrained() async {
+        while shared.clientCount.load(ordering: .relaxed) > 0 {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Clients connected now.
+    public var connectedClients: Int { shared.clientCount.load(ordering: .relaxed) }
+
     /// Waits until the listener is closed.
     public func waitUntilClosed() async throws {
         try await channel.closeFuture.get()

@@ -80,20 +80,57 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
-        // SHUTDOWN on the admin console closes the listener: stop as on SIGTERM.
+        // SHUTDOWN on the admin console closes the listener: stop at once. (Draining closes it too.)
         Task {
             try? await server.waitUntilClosed()
-            signals.deliver(SIGTERM)
+            if !server.isDraining { signals.deliver(SignalWaiter.listenerClosed) }
         }
-        var received = await signals.next()
-        while received == SIGHUP {
-            logger.info("SIGHUP: reloading TLS certificates")
-            server.reloadTLS()
-            received = await signals.next()
+        loop: while true {
+            let received = await signals.next()
+            switch received {
+            case SIGHUP:
+                reload(server, logger: logger)
+            case SIGTERM, SIGINT:
+                if server.isDraining {
+                    logger.info(
+                        "second signal: stopping at once", metadata: ["clients": "\(server.connectedClients)"])
+                    break loop
+                }
+                logger.info(
+                    "\(received == SIGTERM ? "SIGTERM" : "SIGINT"): draining; send it again to stop at once",
+                    metadata: ["clients": "\(server.connectedClients)"])
+                server.drain()
+                Task {
+                    await server.waitUntilDrained()
+                    signals.deliver(SignalWaiter.drained)
+                }
+            case SignalWaiter.drained:
+                logger.info("every client has left")
+                break loop
+            default:
+                logger.info(
+                    "shutting down",
+                    metadata: ["reason": "\(received == SignalWaiter.listenerClosed ? "SHUTDOWN" : "\(received)")"])
+                break loop
+            }
         }
-        logger.info("shutting down", metadata: ["signal": "\(received)"])
         await api?.shutdown()
         try await server.shutdown()
+    }
+
+    /// SIGHUP: reads the configuration file again and applies what can change while running, then rebuilds
+    /// the TLS contexts. An invalid file is logged and changes nothing.
+    private func reload(_ server: ProxyServer, logger: Logger) {
+        do {
+            if let needRestart = try server.reloadConfiguration() {
+                logger.info(
+                    "SIGHUP: configuration reloaded",
+                    metadata: needRestart.isEmpty ? [:] : ["need_restart": "\(needRestart.joined(separator: ", "))"])
+            }
+        } catch {
+            logger.error("SIGHUP: the configuration was not reloaded; the running one stays: \(error)")
+        }
+        server.reloadTLS()
     }
 
     /// Starts the HTTP API on `admin_http_listen`, unless it is empty.

@@ -22,7 +22,12 @@ final class SignalWaiter: @unchecked Sendable {
         self.continuation = continuation
     }
 
-    /// Makes `next()` return `signalNumber` as if the process had received it.
+    /// Not a signal: the listener was closed by the admin console's SHUTDOWN.
+    static let listenerClosed: Int32 = -1
+    /// Not a signal: every client left after a drain.
+    static let drained: Int32 = -2
+
+    /// Makes `next()` return `signalNumber` as if the process had received it (or one of the events above).
     func deliver(_ signalNumber: Int32) {
         continuation.yield(signalNumber)
     }

@@ -9,4 +9,7 @@ protocol AdministeredSession: AnyObject, Sendable {
     func snapshot() -> ConnectionSnapshot?
     /// Ends the session with `message` (a FATAL error), giving back what it holds.
     func kill(_ message: String)
+    /// pglens is shutting down: end the session (FATAL 57P01) at once if it is between transactions,
+    /// else as soon as its transaction is over.
+    func drain()
 }

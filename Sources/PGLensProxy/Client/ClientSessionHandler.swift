@@ -328,6 +328,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     }
 
     private func authenticated(_ client: AuthenticatedClient) {
+        if shared.draining.load(ordering: .relaxed) { return sendErrorAndClose(Self.shuttingDown) }
         if let recovered = client.recoveredServerCredential { shared.remember(recovered, for: client.user) }
         logger[metadataKey: "user"] = "\(client.user)"
         logger[metadataKey: "database"] = "\(client.database)"
@@ -645,7 +646,41 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             cancelledAt = nil
         }
         releaseIfAtRest(server)
+        if draining { endIfBetweenTransactions() }
     }
+
+    // MARK: Shutting down
+
+    /// Whether pglens asked this session to end once its transaction is over.
+    private var draining = false
+
+    func drain() {
+        draining = true
+        endIfBetweenTransactions()
+    }
+
+    /// Ends a draining session that has no transaction open and no request in flight.
+    private func endIfBetweenTransactions() {
+        switch state {
+        case .startup, .authenticating, .console:
+            sendErrorAndClose(Self.shuttingDown)
+        case .idle:
+            if heldInput.isEmpty, rejector == nil { sendErrorAndClose(Self.shuttingDown) }
+        case .linked:
+            if traffic.transactionStatus == .idle, traffic.leavesServerReusable {
+                context?.flush()
+                sendErrorAndClose(Self.shuttingDown)
+            }
+        case .waitingForServer, .preparingServer, .closed:
+            // A request is on its way to a server: its answer comes first.
+            break
+        }
+    }
+
+    private static let shuttingDown = ErrorFields(
+        severity: "FATAL", sqlState: .adminShutdown,
+        message: "terminating connection because pglens is shutting down",
+        hint: "Reconnect: another pglens instance, or this one once it is back, will serve you.")
 
     // MARK: Time limits
 

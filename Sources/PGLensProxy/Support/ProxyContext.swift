@@ -52,6 +52,8 @@ final class ProxyContext: Sendable {
     let normalizer = StatementNormalizer()
     /// Clients connected now.
     let clientCount = Atomic<Int>(0)
+    /// Set when pglens stops accepting clients and waits for the ones it has to finish (SIGTERM, SIGINT).
+    let draining = Atomic<Bool>(false)
     /// SCRAM credentials derived from plain passwords, per user (deriving costs thousands of hashes).
     private let derivedCredentials = NIOLockedValueBox([String: SCRAMCredential]())
     /// Keys recovered from clients' SCRAM exchanges, per user, for users configured with a verifier.

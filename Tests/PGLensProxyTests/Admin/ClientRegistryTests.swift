@@ -11,6 +11,7 @@ import Testing
         let eventLoop: any EventLoop
         let id: UInt64
         var killedWith: String?
+        var drained = false
 
         init(eventLoop: any EventLoop, id: UInt64) {
             self.eventLoop = eventLoop
@@ -25,6 +26,8 @@ import Testing
         }
 
         func kill(_ message: String) { killedWith = message }
+
+        func drain() { drained = true }
     }
 
     @Test func snapshotsAreSortedAndSkipEndedSessions() throws {
