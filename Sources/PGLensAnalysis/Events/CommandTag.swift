@@ -24,7 +24,7 @@ public struct CommandTag: Sendable, Equatable {
 
     /// The rows of a tag read from its UTF-8 bytes, without making a String: the same as
     /// `CommandTag(tag).rows` (the hot path reads every CommandComplete this way).
-    public static func rows<Bytes: Collection<UInt8>>(utf8 tag: Bytes) -> UInt64 {
+    public static func rows(utf8 tag: UnsafeRawBufferPointer) -> UInt64 {
         var words = 0
         // The first word, packed into an integer (all the commands that count rows fit in 8 bytes).
         var first: UInt64 = 0

@@ -725,7 +725,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// Hands the statements that finished to the analysis, off the event loop.
     private func sendStatementEvents() {
         guard let analysis = shared.analysis, let client else { return }
-        let applicationName = client.settings.first { $0.name == "application_name" }?.value ?? ""
+        let applicationName = client.applicationName
         let standardConformingStrings = announcedParameters["standard_conforming_strings"] != "off"
         for record in traffic.takeFinishedStatements() {
             eventSequence += 1

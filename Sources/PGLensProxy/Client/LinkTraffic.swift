@@ -295,8 +295,12 @@ struct LinkTraffic: Sendable {
         switch BackendMessageID(rawValue: type) {
         case .commandComplete:
             // The tag, a C string after the header, read in place.
-            let tag = frame.readableBytesView.dropFirst(MessageScanner.headerLength).prefix { $0 != 0 }
-            tracker?.statementCompleted(rows: CommandTag.rows(utf8: tag), at: now)
+            let rows = frame.withUnsafeReadableBytes { bytes -> UInt64 in
+                let body = UnsafeRawBufferPointer(rebasing: bytes.dropFirst(MessageScanner.headerLength))
+                let end = body.firstIndex(of: 0) ?? body.endIndex
+                return CommandTag.rows(utf8: UnsafeRawBufferPointer(rebasing: body[..<end]))
+            }
+            tracker?.statementCompleted(rows: rows, at: now)
         case .emptyQueryResponse:
             tracker?.statementCompleted(rows: nil, at: now)
         case .portalSuspended:

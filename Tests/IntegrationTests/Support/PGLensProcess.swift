@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A running `pglens serve` with a generated config; stderr goes to a log file in its own temp directory.
 final class PGLensProcess: Sendable {
@@ -76,13 +77,32 @@ final class PGLensProcess: Sendable {
         (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
     }
 
-    /// SIGTERM, SIGKILL after 5 s; returns the complete log and removes the temp directory.
+    /// SIGTERM, SIGKILL after 5 s; returns the complete log and removes the temp directory. A pglens that
+    /// crashed at any point (the Swift runtime's crash report in its log) fails the test that ran it.
     @discardableResult
     func stop() -> String {
         CleanupRegistry.shared.unregister(token)
         CleanupRegistry.stop(pid: pid, signal: SIGTERM, grace: 5)
         let text = log()
+        if let crash = Self.crashReport(in: text) {
+            Issue.record("pglens crashed:\n\(crash)")
+        }
         try? FileManager.default.removeItem(atPath: directory)
         return text
+    }
+
+    /// The start of the Swift runtime's crash report in `log`, if there is one.
+    static func crashReport(in log: String) -> String? {
+        for marker in ["Program crashed", "Fatal error:", "Crash at"] {
+            if let range = log.range(of: marker) {
+                return String(
+                    log[
+                        log.index(
+                            range.lowerBound,
+                            offsetBy: -min(200, log.distance(from: log.startIndex, to: range.lowerBound)))...
+                    ].prefix(4000))
+            }
+        }
+        return nil
     }
 }

@@ -33,6 +33,7 @@ import Testing
 
     @Test(arguments: tags)
     func rowsFromBytesAgreeWithTheParsedTag(_ example: (String, String, UInt64)) {
-        #expect(CommandTag.rows(utf8: Array(example.0.utf8)) == CommandTag(example.0).rows)
+        let rows = Array(example.0.utf8).withUnsafeBytes { CommandTag.rows(utf8: $0) }
+        #expect(rows == CommandTag(example.0).rows)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 @Suite("Failures and limits")
-struct FailureTests {
+struct FailureTimingTests {
     private static let needsPGLens = Testing.ConditionTrait.disabled(
         if: ProxyUnderTest.isDirect, "a pglens limit; PostgreSQL alone has no equivalent")
 
