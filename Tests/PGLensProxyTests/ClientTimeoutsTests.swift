@@ -50,4 +50,18 @@ import Testing
         #expect(ClientTimeouts(clientIdle: 0.1, idleTransaction: 0, query: 0).checkInterval == .milliseconds(50))
         #expect(ClientTimeouts(clientIdle: 600, idleTransaction: 0, query: 0).checkInterval == .seconds(1))
     }
+
+    @Test func aWaitForAServerEndsAtQueryWaitTimeoutAndNothingElseCounts() {
+        let limits = ClientTimeouts(clientIdle: 1, idleTransaction: 1, query: 1, queryWait: 5)
+        let waiting = ClientTimeouts.Activity(
+            lastClientMessage: start, inTransaction: true, waitingSince: at(2))
+        #expect(limits.expired(waiting, now: at(6)) == nil)
+        #expect(limits.expired(waiting, now: at(7)) == .queryWait)
+        let unlimited = ClientTimeouts(clientIdle: 0, idleTransaction: 0, query: 0)
+        #expect(unlimited.expired(waiting, now: at(1000)) == nil)
+        #expect(ClientTimeouts(clientIdle: 0, idleTransaction: 0, query: 0, queryWait: 120).isActive)
+        #expect(
+            ClientTimeouts(clientIdle: 0, idleTransaction: 0, query: 0, queryWait: 0.4).checkInterval
+                == .milliseconds(100))
+    }
 }

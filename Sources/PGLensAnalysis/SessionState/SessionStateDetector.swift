@@ -28,6 +28,14 @@ public struct SessionStateDetector: Sendable {
         return uses
     }
 
+    /// Whether the one-pass byte scan proves the SQL in `utf8` harmless without decoding it: then
+    /// `sessionStateUses(in:)` finds nothing in it, and it is a single statement starting with a DML or
+    /// transaction-control keyword (so no `DEALLOCATE`, `DISCARD`, `PREPARE` or `EXECUTE` either). False
+    /// means "look closer", not "leaves session state".
+    public static func isPlainlyHarmless(utf8: UnsafeRawBufferPointer) -> Bool {
+        QuickScan.isHarmless(utf8.bindMemory(to: UInt8.self))
+    }
+
     /// The command `text` starts with.
     public func leadingCommand(of text: String) -> LeadingCommand {
         let lexed = LexedText(text, standardConformingStrings: standardConformingStrings)
@@ -52,7 +60,7 @@ private struct QuickScan {
         cannotLeaveSessionState = text.withUTF8(Self.isHarmless)
     }
 
-    private static func isHarmless(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isHarmless(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var wordStart: Int?
         var wordEnd: Int?
         var sawStatementEnd = false

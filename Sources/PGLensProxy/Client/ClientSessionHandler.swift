@@ -26,7 +26,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         /// Logged in, holding no server connection (until the client sends its first request).
         case idle
         /// Waiting in the pool's queue.
-        case waitingForServer(ServerRequest, waiter: Int, timeout: Scheduled<Void>?)
+        case waitingForServer(ServerRequest, waiter: Int)
         /// A server connection was handed over; pglens is applying the client's settings to it.
         case preparingServer(ServerConnection)
         /// Forwarding both ways.
@@ -66,7 +66,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private var traffic: LinkTraffic
     /// Client bytes that arrived before a server connection was linked.
     private var heldInput: [ByteBuffer] = []
-    private var cancelKey: CancelKey?
+    private var cancelRoute: CancelRoute?
     private var poolKey: PoolKey?
     private var client: AuthenticatedClient?
     /// Set while requests that got no server connection are answered with errors.
@@ -78,6 +78,9 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// For the time limits (kept only when one is on): when the client last sent something, since when
     /// the server owes an answer, and when pglens cancelled it.
     private var lastClientMessage = NIODeadline.now()
+    /// The parameters of the last server connection that already had the client's settings (no `SET`
+    /// needed).
+    private var matchingParameters: [String: String]?
     private var requestOutstandingSince: NIODeadline?
     private var cancelledAt: NIODeadline?
     private var sweeper: SessionSweeper?
@@ -364,7 +367,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         registered = true
         let key = PoolKey(database: client.database, user: client.user)
         poolKey = key
-        cancelKey = shared.cancels.register()
+        cancelRoute = shared.cancels.register()
         guard let defaults = shared.pools.serverDefaults(key) else {
             // The first client of a pool: its login waits for a server connection and its parameters.
             return requestServer(.login)
@@ -393,24 +396,19 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     private func requestServer(_ request: ServerRequest) {
         guard let poolKey else { return }
+        joinSweeper()
         serverRequestedAt = .now()
         if shared.analysis != nil, case .request = request { waitedSince = .now() }
-        // The completion always runs later, on this loop: the wait state below is entered first.
+        // The completion always runs later, on this loop: the wait state below is entered first. The
+        // sweeper of this loop ends the wait at query_wait_timeout (`checkTimeouts`).
         let waiter = shared.pools.acquire(key: poolKey, loopIndex: loopIndex) { [self] result in
             serverAcquired(result)
         }
-        var timeout: Scheduled<Void>?
-        let seconds = shared.configuration.queryWaitTimeout
-        if seconds > 0 {
-            timeout = eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
-                waitTimedOut(key: poolKey, waiter: waiter)
-            }
-        }
-        state = .waitingForServer(request, waiter: waiter, timeout: timeout)
+        state = .waitingForServer(request, waiter: waiter)
     }
 
     private func waitTimedOut(key: PoolKey, waiter: Int) {
-        guard case .waitingForServer(let request, _, _) = state, shared.pools.cancelWait(key: key, waiter: waiter)
+        guard case .waitingForServer(let request, _) = state, shared.pools.cancelWait(key: key, waiter: waiter)
         else { return }
         let seconds = shared.configuration.queryWaitTimeout
         let error = ErrorFields(
@@ -465,12 +463,11 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     }
 
     private func serverAcquired(_ result: Result<ServerConnection, ServerConnector.Failure>) {
-        guard case .waitingForServer(let request, _, let timeout) = state, let client else {
+        guard case .waitingForServer(let request, _) = state, let client else {
             // The client left while waiting: the connection is clean, give it back as it is.
             if case .success(let server) = result { shared.pools.release(server, resetQuery: nil) }
             return
         }
-        timeout?.cancel()
         switch (result, request) {
         case (.failure(let failure), _):
             sendErrorAndClose(failure.error)
@@ -490,10 +487,15 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     /// Applies the client's settings to the server connection where they differ, then links it.
     private func prepare(_ server: ServerConnection, for client: AuthenticatedClient) {
+        // The same (shared) parameters as the last connection found to match: nothing to compare.
+        if let matchingParameters, server.parameters == matchingParameters { return link(server) }
         let statements = client.settings.compactMap { setting -> String? in
             server.parameters[setting.name] == setting.value ? nil : SessionSettings.setStatement(setting)
         }
-        guard !statements.isEmpty else { return link(server) }
+        guard !statements.isEmpty else {
+            matchingParameters = server.parameters
+            return link(server)
+        }
         state = .preparingServer(server)
         server.runInternalQuery(statements.joined(separator: "; ")).hop(to: eventLoop).whenComplete { [self] result in
             switch result {
@@ -522,19 +524,21 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
         meter.serverAssigned(waitNanoseconds: serverRequestedAt.map { (NIODeadline.now() - $0).nanoseconds } ?? 0)
         serverRequestedAt = nil
-        if let cancelKey, let serverKey = server.backendKey {
-            shared.cancels.update(cancelKey, target: CancelTarget(address: server.remoteAddress, key: serverKey))
+        if let cancelRoute, let serverKey = server.backendKey {
+            cancelRoute.update(CancelTarget(address: server.remoteAddress, key: serverKey))
         }
         server.link(to: self)
         state = .linked(server)
         // What the client was told may differ from this connection's values (after the SETs, or another
         // client's settings on it).
+        // Connections with equal parameters share one dictionary (`ParameterSetInterner`), and so does
+        // `announcedParameters` once assigned: the comparison is usually one pointer comparison.
         let parameters = server.parameters
         if parameters != announcedParameters {
             let changed = parameters.filter { announcedParameters[$0.key] != $0.value }.sorted { $0.key < $1.key }
             write(changed.map { .parameterStatus(name: $0.key, value: $0.value) }, flush: false)
-            announcedParameters = parameters
         }
+        announcedParameters = parameters
         if !context.channel.isWritable {
             server.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
@@ -549,17 +553,21 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
 
     /// AuthenticationOk, the parameters, the cancel key and the first ReadyForQuery.
     private func sendLoginCompletion() {
-        if !shared.sweepers.isEmpty {
-            sweeper = shared.sweepers[loopIndex]
-            sweeper?.add(self)
-        }
+        joinSweeper()
         var messages: [BackendMessage] = [.authentication(.ok)]
         for (name, value) in announcedParameters.sorted(by: { $0.key < $1.key }) {
             messages.append(.parameterStatus(name: name, value: value))
         }
-        if let cancelKey { messages.append(.backendKeyData(cancelKey)) }
+        if let cancelRoute { messages.append(.backendKeyData(cancelRoute.key)) }
         messages.append(.readyForQuery(.idle))
         write(messages, flush: true)
+    }
+
+    /// From now on this loop's sweeper looks at the session's time limits (when any is configured).
+    private func joinSweeper() {
+        guard sweeper == nil, !shared.sweepers.isEmpty else { return }
+        sweeper = shared.sweepers[loopIndex]
+        sweeper?.add(self)
     }
 
     /// The pool's parameters with the client's own settings in place of the server's defaults.
@@ -635,6 +643,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             shared.pools.discard(server)
             return sendErrorAndClose(Self.serverLost)
         }
+        if outcome.parametersChanged { server.parametersChanged() }
         if traffic.tracker?.finished.isEmpty == false { sendStatementEvents() }
         guard outcome.readyForQuery else { return }
         let outstanding = traffic.pending.unansweredRequests
@@ -687,13 +696,22 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     func checkTimeouts(now: NIODeadline) {
         switch state {
         case .idle, .linked: break
-        case .startup, .authenticating, .waitingForServer, .preparingServer, .console, .closed: return
+        case .waitingForServer(_, let waiter):
+            let activity = ClientTimeouts.Activity(
+                lastClientMessage: lastClientMessage, inTransaction: false, waitingSince: serverRequestedAt)
+            if let poolKey, shared.timeouts.expired(activity, now: now) == .queryWait {
+                waitTimedOut(key: poolKey, waiter: waiter)
+            }
+            return
+        case .startup, .authenticating, .preparingServer, .console, .closed: return
         }
         let activity = ClientTimeouts.Activity(
             lastClientMessage: lastClientMessage, requestOutstandingSince: requestOutstandingSince,
             inTransaction: traffic.transactionStatus != .idle, cancelledAt: cancelledAt)
         guard let expiry = shared.timeouts.expired(activity, now: now) else { return }
         switch expiry {
+        case .queryWait:
+            break
         case .clientIdle:
             sendErrorAndClose(
                 ErrorFields(
@@ -752,7 +770,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private func releaseIfAtRest(_ server: ServerConnection) {
         guard traffic.transactionPooling, traffic.transactionStatus == .idle, traffic.isAtRest else { return }
         state = .idle
-        if let cancelKey { shared.cancels.update(cancelKey, target: nil) }
+        cancelRoute?.update(nil)
         let pools = shared.pools
         server.unlink { pools.release(server, resetQuery: nil) }
         // No read-complete will come from a connection no longer linked: flush the answer now.
@@ -877,10 +895,9 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             registered = false
             shared.clients.remove(id: clientID)
         }
-        if let cancelKey { shared.cancels.remove(cancelKey) }
+        if let cancelRoute { shared.cancels.remove(cancelRoute.key) }
         switch previous {
-        case .waitingForServer(_, let waiter, let timeout):
-            timeout?.cancel()
+        case .waitingForServer(_, let waiter):
             if let poolKey { _ = shared.pools.cancelWait(key: poolKey, waiter: waiter) }
         case .linked(let server):
             let resetQuery = resetQuery(after: server)

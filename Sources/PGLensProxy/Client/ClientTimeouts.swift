@@ -1,12 +1,14 @@
 import NIOCore
 
 /// The time limits on a logged-in client (`client_idle_timeout`, `idle_transaction_timeout`,
-/// `query_timeout`), decided from what its session reports. I/O-free: the time is passed in.
+/// `query_timeout`, `query_wait_timeout`), decided from what its session reports. I/O-free: the time is
+/// passed in.
 struct ClientTimeouts: Sendable, Equatable {
     /// Each limit, or nil when it is off.
     var clientIdle: TimeAmount?
     var idleTransaction: TimeAmount?
     var query: TimeAmount?
+    var queryWait: TimeAmount?
 
     /// A limit that was passed, and what to do about it.
     enum Expiry: Equatable {
@@ -19,6 +21,8 @@ struct ClientTimeouts: Sendable, Equatable {
         case query
         /// The server did not answer even after the cancel: give up on the connection.
         case queryAbandoned
+        /// The client waited too long for a server connection: tell it so (53300).
+        case queryWait
     }
 
     /// What the session looks like.
@@ -30,26 +34,34 @@ struct ClientTimeouts: Sendable, Equatable {
         /// Whether the session is inside a transaction block.
         var inTransaction: Bool
         /// When pglens cancelled the outstanding request, if it did.
-        var cancelledAt: NIODeadline?
+        var cancelledAt: NIODeadline? = nil
+        /// Since when the client waits for a server connection, if it does.
+        var waitingSince: NIODeadline? = nil
     }
 
-    init(clientIdle: Double, idleTransaction: Double, query: Double) {
+    init(clientIdle: Double, idleTransaction: Double, query: Double, queryWait: Double = 0) {
         self.clientIdle = Self.amount(clientIdle)
         self.idleTransaction = Self.amount(idleTransaction)
         self.query = Self.amount(query)
+        self.queryWait = Self.amount(queryWait)
     }
 
     /// Whether any limit is on (otherwise nobody needs to look).
-    var isActive: Bool { clientIdle != nil || idleTransaction != nil || query != nil }
+    var isActive: Bool { clientIdle != nil || idleTransaction != nil || query != nil || queryWait != nil }
 
     /// How often to look: a quarter of the shortest limit, between 50 ms and 1 s.
     var checkInterval: TimeAmount {
-        let shortest = [clientIdle, idleTransaction, query].compactMap { $0?.nanoseconds }.min() ?? 1_000_000_000
+        let shortest =
+            [clientIdle, idleTransaction, query, queryWait].compactMap { $0?.nanoseconds }.min() ?? 1_000_000_000
         return .nanoseconds(min(1_000_000_000, max(50_000_000, shortest / 4)))
     }
 
     /// The limit `activity` has passed at `now`, if any.
     func expired(_ activity: Activity, now: NIODeadline) -> Expiry? {
+        if let since = activity.waitingSince {
+            guard let queryWait else { return nil }
+            return now - since >= queryWait ? .queryWait : nil
+        }
         if let since = activity.requestOutstandingSince {
             guard let query else { return nil }
             if let cancelledAt = activity.cancelledAt {

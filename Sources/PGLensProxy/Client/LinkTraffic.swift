@@ -114,10 +114,12 @@ struct LinkTraffic: Sendable {
             case .message(let type, let frame):
                 countRequests(at: now)
                 if type == FrontendMessageID.terminate.rawValue { return .terminated }
-                // The SQL of a Query or Parse is decoded once, for whoever needs it.
+                // The SQL of a Query or Parse is decoded once, for whoever needs it: not at all for a Query
+                // the byte scan proves harmless when no statement is tracked.
                 var message: FrontendMessage?
                 if type == FrontendMessageID.query.rawValue || type == FrontendMessageID.parse.rawValue,
-                    transactionPooling || tracker != nil
+                    transactionPooling || tracker != nil,
+                    tracker != nil || type != FrontendMessageID.query.rawValue || !Self.isPlainQuery(frame)
                 {
                     message = try FrontendMessage.decode(frame: frame)
                 }
@@ -221,6 +223,8 @@ struct LinkTraffic: Sendable {
     struct ServerOutcome: Equatable {
         /// A ReadyForQuery arrived.
         var readyForQuery = false
+        /// A ParameterStatus changed one of the connection's parameters.
+        var parametersChanged = false
     }
 
     /// Passes the server's bytes to `emit` (under session pooling, `bytes` itself in one piece), keeping
@@ -325,8 +329,12 @@ struct LinkTraffic: Sendable {
             transactionStatus = status.flatMap(TransactionStatus.init(rawValue:)) ?? transactionStatus
             for lost in pending.readyForQuery() { router.parseLost(lost, cache: &statements) }
             outcome.readyForQuery = true
-        } else if case .parameterStatus(let name, let value) = try BackendMessage.decode(frame: frame) {
+        } else if type == BackendMessageID.parameterStatus.rawValue,
+            case .parameterStatus(let name, let value) = try BackendMessage.decode(frame: frame),
+            parameters[name] != value
+        {
             parameters[name] = value
+            outcome.parametersChanged = true
         }
     }
 
@@ -400,9 +408,32 @@ struct LinkTraffic: Sendable {
     }
 
     private static func startsWithDeallocateOrDiscard(_ text: String) -> Bool {
-        let word = text.utf8.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.prefix(10)
-        let lower = String(decoding: word.map { $0 | 0x20 }, as: UTF8.self)
-        return lower.hasPrefix("deallocate") || lower.hasPrefix("discard")
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
+            else { return false }
+            let word = UnsafeBufferPointer(rebasing: bytes[start...])
+            return startsWith(word, "deallocate") || startsWith(word, "discard")
+        }
+    }
+
+    /// Whether `bytes` start with the lowercase ASCII `keyword`, in any letter case.
+    private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, _ keyword: StaticString) -> Bool {
+        guard bytes.count >= keyword.utf8CodeUnitCount else { return false }
+        return keyword.withUTF8Buffer { expected in
+            zip(bytes, expected).allSatisfy { $0 | 0x20 == $1 }
+        }
+    }
+
+    /// Whether the SQL of a Query frame is proven, from its bytes, to need no look under transaction
+    /// pooling: one DML or transaction-control statement that leaves no session state.
+    private static func isPlainQuery(_ frame: ByteBuffer) -> Bool {
+        frame.withUnsafeReadableBytes { bytes in
+            // The header, then the text and its terminating zero byte.
+            guard bytes.count > MessageScanner.headerLength else { return false }
+            let text = UnsafeRawBufferPointer(rebasing: bytes[MessageScanner.headerLength..<(bytes.count - 1)])
+            return SessionStateDetector.isPlainlyHarmless(utf8: text)
+        }
     }
 
     /// The message that makes the server refuse `message` with SQLSTATE 0A000, in its place in the stream:

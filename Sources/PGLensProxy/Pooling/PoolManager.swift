@@ -32,6 +32,9 @@ final class PoolManager: @unchecked Sendable {
     /// What the server reported at login, per pool: lets later clients log in before they get a connection.
     private var serverDefaults: [PoolKey: [String: String]] = [:]
     private var nextWaiterID = 1
+    /// Each pool's limits as last resolved, so that a request does not resolve the configuration again;
+    /// emptied when the configuration changes (`configurationChanged`).
+    private var limitsCache: [PoolKey: PoolLimits] = [:]
     /// The last failure to open a connection, per pool: what clients are told while `server_login_retry`
     /// holds off the next attempt.
     private var lastFailures: [PoolKey: ServerConnector.Failure] = [:]
@@ -75,6 +78,11 @@ final class PoolManager: @unchecked Sendable {
     /// that loop, once. Returns an id for `cancelWait`.
     func acquire(key: PoolKey, loopIndex: Int, completion: @escaping Completion) -> Int {
         if let parked = parkIfPaused(key: key, loopIndex: loopIndex, completion: completion) { return parked }
+        let waiter = Waiter(key: key, eventLoop: loops[loopIndex], loopIndex: loopIndex, completion: completion)
+        if let (waiterID, actions) = lock.withLock({ enqueue(waiter, limits: limitsCache[key]) }) {
+            run(actions)
+            return waiterID
+        }
         guard let resolved = resolve(key) else {
             let error = ErrorFields(
                 severity: "FATAL", sqlState: .invalidCatalogName,
@@ -83,13 +91,25 @@ final class PoolManager: @unchecked Sendable {
             return 0
         }
         let (waiterID, actions) = lock.withLock {
-            let id = nextWaiterID
-            nextWaiterID += 1
-            waiters[id] = Waiter(key: key, eventLoop: loops[loopIndex], loopIndex: loopIndex, completion: completion)
-            return (id, state.acquire(key: key, waiter: id, loop: loopIndex, limits: resolved.limits, now: .now()))
+            limitsCache[key] = resolved.limits
+            return enqueue(waiter, limits: resolved.limits)!
         }
         run(actions)
         return waiterID
+    }
+
+    /// Registers `waiter` and asks the state for a connection; nil without `limits`. Under the lock.
+    private func enqueue(_ waiter: Waiter, limits: PoolLimits?) -> (Int, [PoolManagerState.Action])? {
+        guard let limits else { return nil }
+        let id = nextWaiterID
+        nextWaiterID += 1
+        waiters[id] = waiter
+        return (id, state.acquire(key: waiter.key, waiter: id, loop: waiter.loopIndex, limits: limits, now: .now()))
+    }
+
+    /// The configuration changed (a reload): pools resolve their limits again at their next request.
+    func configurationChanged() {
+        lock.withLock { limitsCache.removeAll() }
     }
 
     /// An idle connection of pool `key` on loop `loopIndex`, taken at once, or nil (then call `acquire`).

@@ -85,7 +85,31 @@ struct PoolManagerState {
             }
             return next
         }
+
+        /// The first waiter on `loop`, unless it came more than `window` after the first in line: a
+        /// connection stays on its event loop when that costs the others little (a connection handed to a
+        /// client on another loop costs a thread hop per message), and no loop's clients are starved.
+        mutating func popWaiter(preferring loop: Int, window: TimeAmount) -> Waiter? {
+            guard waitersHead < waiters.count else { return nil }
+            let first = waiters[waitersHead]
+            if first.loop == loop { return popWaiter() }
+            var index = waitersHead + 1
+            while index < waiters.count {
+                let candidate = waiters[index]
+                if candidate.since - first.since > window { break }
+                if candidate.loop == loop {
+                    waiters.remove(at: index)
+                    return candidate
+                }
+                index += 1
+            }
+            return popWaiter()
+        }
     }
+
+    /// How much later than the first client in line a client on the connection's own event loop may have
+    /// started waiting and still be served first (see `Pool.popWaiter(preferring:window:)`).
+    static let sameLoopPreference = TimeAmount.milliseconds(5)
 
     private var pools: [PoolKey: Pool] = [:]
     private var serverKeys: [ServerID: PoolKey] = [:]
@@ -122,7 +146,7 @@ struct PoolManagerState {
     /// A client on event loop `loop` asks for a server connection of pool `key`.
     mutating func acquire(key: PoolKey, waiter: WaiterID, loop: Int, limits: PoolLimits, now: NIODeadline) -> [Action] {
         if closed { return [.fail(waiter: waiter, reason: .poolShutDown)] }
-        var pool = pools[key] ?? Pool(limits: limits)
+        var pool = pools.removeValue(forKey: key) ?? Pool(limits: limits)
         pool.limits = limits
         defer { pools[key] = pool }
 
@@ -140,13 +164,13 @@ struct PoolManagerState {
     /// Takes an idle connection of pool `key` that lives on `loop`, if there is one that needs no check and
     /// nobody waits: the fast path of transaction pooling, which asks for a connection at every transaction.
     mutating func takeIdle(key: PoolKey, loop: Int, now: NIODeadline) -> ServerID? {
-        guard var pool = pools[key], pool.waitingCount == 0,
+        guard let pool = pools[key], pool.waitingCount == 0,
             let index = pool.idle.lastIndex(where: { $0.loop == loop })
         else { return nil }
         let server = pool.idle[index].server
         guard !isPastLifetime(server, now), !needsCheck(server, now) else { return nil }
-        pool.idle.remove(at: index)
-        pools[key] = pool
+        // In place: a copy of the pool taken out of the dictionary would copy its arrays on write.
+        pools[key]!.idle.remove(at: index)
         return server
     }
 
@@ -231,9 +255,10 @@ struct PoolManagerState {
             return [.closeIdle(server: server)] + serveWaiters(after: key, now: now)
         }
         serverTimes[server]?.lastUsedAt = now
-        guard var pool = pools[key] else { return [] }
+        // Taken out of the dictionary while it changes, so that its arrays are not copied on write.
+        guard var pool = pools.removeValue(forKey: key) else { return [] }
         defer { pools[key] = pool }
-        if let next = pool.popWaiter() {
+        if let next = pool.popWaiter(preferring: loop, window: Self.sameLoopPreference) {
             return [.handOver(server: server, to: next.waiter)]
         }
         pool.idle.append((server, loop))

@@ -67,6 +67,7 @@ final class ServerConnection: @unchecked Sendable {
         self.channel = channel
         self.remoteAddress = remoteAddress
         self.backendKey = backendKey
+        let parameters = ParameterSetInterner.shared.intern(parameters)
         self.parameters = parameters
         self.loginParameters = parameters
         self.loopIndex = loopIndex
@@ -200,7 +201,10 @@ final class ServerConnection: @unchecked Sendable {
                     case .errorResponse(let fields):
                         if run.error == nil { run.error = fields }
                     case .parameterStatus(let name, let value):
-                        parameters[name] = value
+                        if parameters[name] != value {
+                            parameters[name] = value
+                            parametersChanged()
+                        }
                     case .dataRow(let values) where run.rows.count < InternalQueryResult.maximumRows:
                         run.rows.append(values.map { $0.map { String(decoding: $0.readableBytesView, as: UTF8.self) } })
                     case .readyForQuery(let status):
@@ -274,9 +278,10 @@ final class ServerConnection: @unchecked Sendable {
     /// Told when the channel closes, whatever the mode (the pool uses it to forget the connection).
     var onClose: (@Sendable (ServerConnection) -> Void)?
 
-    /// Records a parameter the owner saw change in a ParameterStatus it forwarded. On the owner's loop.
-    func ownerSawParameter(_ name: String, _ value: String) {
-        parameters[name] = value
+    /// Call after `parameters` changed: equal sets of parameters share one copy, so that comparing them
+    /// costs nothing (see `ParameterSetInterner`). By whoever holds the connection.
+    func parametersChanged() {
+        parameters = ParameterSetInterner.shared.intern(parameters)
     }
 }
 

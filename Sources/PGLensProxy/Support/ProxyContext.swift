@@ -78,7 +78,7 @@ final class ProxyContext: Sendable {
         self.logger = logger
         let timeouts = ClientTimeouts(
             clientIdle: configuration.clientIdleTimeout, idleTransaction: configuration.idleTransactionTimeout,
-            query: configuration.queryTimeout)
+            query: configuration.queryTimeout, queryWait: configuration.queryWaitTimeout)
         self.timeouts = timeouts
         self.sweepers =
             timeouts.isActive ? loops.map { SessionSweeper(eventLoop: $0, interval: timeouts.checkInterval) } : []
@@ -160,6 +160,7 @@ final class ProxyContext: Sendable {
         applied.statsUsers = reloaded.statsUsers
         live.withLockedValue { $0 = applied }
         derivedCredentials.withLockedValue { $0.removeAll() }
+        pools.configurationChanged()
         return applied.differingKeys(from: reloaded)
     }
 

@@ -96,6 +96,30 @@ import Testing
         #expect(kinds(text).isEmpty)
     }
 
+    private static func plainlyHarmless(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { SessionStateDetector.isPlainlyHarmless(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The byte scan never clears a text that leaves session state.
+    @Test(arguments: leavingState)
+    func byteScanNeverClearsSessionState(_ example: (String, [SessionStateKind])) {
+        #expect(!Self.plainlyHarmless(example.0))
+    }
+
+    @Test func byteScanClearsPlainStatementsOnly() {
+        #expect(Self.plainlyHarmless("SELECT abalance FROM pgbench_accounts WHERE aid = 7;"))
+        #expect(Self.plainlyHarmless("  update t set a = 1 where id = $1"))
+        #expect(Self.plainlyHarmless("BEGIN"))
+        // Commands the pooler must look at itself, and texts of several statements.
+        for text in [
+            "DEALLOCATE ALL", "discard all", "PREPARE p AS SELECT 1", "EXECUTE p", "select 1; select 2",
+            "", "   ", "/* c */ select 1",
+        ] {
+            #expect(!Self.plainlyHarmless(text), "\(text)")
+        }
+    }
+
     @Test func reportsEachStatementSlice() {
         let uses = detector.sessionStateUses(in: "select 1;  SET search_path = app ; LISTEN \"Jobs\";")
         #expect(
