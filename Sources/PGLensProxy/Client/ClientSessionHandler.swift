@@ -75,6 +75,9 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         watched: .everyType, maxMessageLength: shared.configuration.maxPacketSize)
     /// The ParameterStatus values the client was told, to send it what changes once it has a server.
     private var announcedParameters: [String: String] = [:]
+    /// What the client was told of `standard_conforming_strings` (for the normalizer of its statements):
+    /// set with `announce`, which every change of `announcedParameters` goes through.
+    private var standardConformingStrings = true
     /// For the time limits (kept only when one is on): when the client last sent something, since when
     /// the server owes an answer, and when pglens cancelled it.
     private var lastClientMessage = NIODeadline.now()
@@ -373,7 +376,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             return requestServer(.login)
         }
         // Log in at once with the pool's parameters; a server connection is taken at the first request.
-        announcedParameters = Self.announced(defaults, settings: client.settings)
+        announce(Self.announced(defaults, settings: client.settings))
         state = .idle
         sendLoginCompletion()
         if !heldInput.isEmpty { requestServer(.request) }
@@ -476,7 +479,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             // untouched, and the client gets one at its first request like every other client.
             shared.pools.release(server, resetQuery: nil)
             serverRequestedAt = nil
-            announcedParameters = Self.announced(server.loginParameters, settings: client.settings)
+            announce(Self.announced(server.loginParameters, settings: client.settings))
             state = .idle
             sendLoginCompletion()
             if !heldInput.isEmpty { requestServer(.request) }
@@ -537,8 +540,11 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         if parameters != announcedParameters {
             let changed = parameters.filter { announcedParameters[$0.key] != $0.value }.sorted { $0.key < $1.key }
             write(changed.map { .parameterStatus(name: $0.key, value: $0.value) }, flush: false)
+            announce(parameters)
+        } else {
+            // The same values: keep the connection's copy, so that the next comparison is immediate.
+            announcedParameters = parameters
         }
-        announcedParameters = parameters
         if !context.channel.isWritable {
             server.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
@@ -568,6 +574,12 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         guard sweeper == nil, !shared.sweepers.isEmpty else { return }
         sweeper = shared.sweepers[loopIndex]
         sweeper?.add(self)
+    }
+
+    /// What the client is told (or was just told) of the server's parameters.
+    private func announce(_ parameters: [String: String]) {
+        announcedParameters = parameters
+        standardConformingStrings = parameters["standard_conforming_strings"] != "off"
     }
 
     /// The pool's parameters with the client's own settings in place of the server's defaults.
@@ -744,7 +756,6 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private func sendStatementEvents() {
         guard let analysis = shared.analysis, let client else { return }
         let applicationName = client.applicationName
-        let standardConformingStrings = announcedParameters["standard_conforming_strings"] != "off"
         for record in traffic.takeFinishedStatements() {
             eventSequence += 1
             let startNanoseconds = record.start.uptimeNanoseconds
@@ -819,11 +830,11 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         } catch {
             return close()
         }
-        announcedParameters = [
+        announce([
             "server_version": "1.25.0/pglens", "server_encoding": "UTF8", "client_encoding": "UTF8",
             "DateStyle": "ISO", "standard_conforming_strings": "on", "integer_datetimes": "on",
             "application_name": client.applicationName,
-        ]
+        ])
         sendLoginCompletion()
         let held = heldInput
         heldInput = []

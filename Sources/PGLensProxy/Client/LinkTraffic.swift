@@ -107,10 +107,16 @@ struct LinkTraffic: Sendable {
     ) throws -> ClientOutcome {
         let now = tracker == nil ? NIODeadline.uptimeNanoseconds(0) : .now()
         defer { countRequests(at: now) }
-        while let event = try clientScanner.next(&input) {
+        // Messages forwarded unchanged leave with the bytes around them, in one write.
+        var gathered = AdjacentSlices(source: input)
+        defer { gathered.flush(emit: emit) }
+        while true {
+            let from = input.readerIndex
+            guard let event = try clientScanner.next(&input) else { break }
+            let to = input.readerIndex
             switch event {
             case .forward(let bytes):
-                emit(bytes)
+                gathered.add(bytes, consumedFrom: from, to: to, emit: emit)
             case .message(let type, let frame):
                 countRequests(at: now)
                 if type == FrontendMessageID.terminate.rawValue { return .terminated }
@@ -133,21 +139,21 @@ struct LinkTraffic: Sendable {
                         frame = replacement
                         message = nil
                     case .send(let frames):
-                        for frame in frames { emit(frame) }
+                        for frame in frames { gathered.addSeparately(frame, emit: emit) }
                         continue
                     }
                 }
                 guard transactionPooling else {
-                    emit(frame)
+                    gathered.add(frame, consumedFrom: from, to: to, emit: emit)
                     continue
                 }
                 switch try router.route(
                     type: type, frame: frame, decoded: message, cache: &statements, pending: &pending)
                 {
                 case .forward:
-                    emit(frame)
+                    gathered.add(frame, consumedFrom: from, to: to, emit: emit)
                 case .send(let frames):
-                    for frame in frames { emit(frame) }
+                    for frame in frames { gathered.addSeparately(frame, emit: emit) }
                 }
             }
         }
@@ -248,10 +254,16 @@ struct LinkTraffic: Sendable {
             }
             return outcome
         }
-        while let event = try serverScanner.next(&input) {
+        // Messages forwarded unchanged leave with the bytes around them, in one write.
+        var gathered = AdjacentSlices(source: bytes)
+        defer { gathered.flush(emit: emit) }
+        while true {
+            let from = input.readerIndex
+            guard let event = try serverScanner.next(&input) else { break }
+            let to = input.readerIndex
             switch event {
             case .forward(let run):
-                emit(run)
+                gathered.add(run, consumedFrom: from, to: to, emit: emit)
             case .message(let type, let frame):
                 switch BackendMessageID(rawValue: type) {
                 case .parseComplete:
@@ -264,7 +276,7 @@ struct LinkTraffic: Sendable {
                 case .readyForQuery:
                     while warningsOwed > 0 {
                         warningsOwed -= 1
-                        emit(Self.sessionStateWarning)
+                        gathered.addSeparately(Self.sessionStateWarning, emit: emit)
                     }
                     try observe(
                         type: type, frame: frame, statements: &statements, parameters: &parameters, outcome: &outcome)
@@ -272,7 +284,7 @@ struct LinkTraffic: Sendable {
                     try observe(
                         type: type, frame: frame, statements: &statements, parameters: &parameters, outcome: &outcome)
                 }
-                emit(frame)
+                gathered.add(frame, consumedFrom: from, to: to, emit: emit)
             }
         }
         return outcome

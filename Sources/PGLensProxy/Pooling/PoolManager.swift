@@ -193,7 +193,7 @@ final class PoolManager: @unchecked Sendable {
                 server: server.id, loop: server.loopIndex, reusable: reusable && server.channel.isActive, now: .now())
         }
         if !reusable { lock.withLock { servers[server.id] = nil } }
-        run(actions)
+        run(actions, handOverInline: true)
     }
 
     /// One maintenance round: what time alone decides (see `PoolManagerState.tick`).
@@ -202,7 +202,10 @@ final class PoolManager: @unchecked Sendable {
         run(actions)
     }
 
-    private func run(_ actions: [PoolManagerState.Action]) {
+    /// Carries out `actions`. With `handOverInline`, a connection handed to a client on the current event
+    /// loop reaches it at once rather than in a task of the loop: only for a caller that is not that client
+    /// (a release), since a client asking for a connection enters its waiting state after `acquire` returns.
+    private func run(_ actions: [PoolManagerState.Action], handOverInline: Bool = false) {
         for action in actions {
             switch action {
             case .handOver(let serverID, let waiterID):
@@ -213,7 +216,11 @@ final class PoolManager: @unchecked Sendable {
                     checkFailed(serverID: serverID, waiterID: waiterID, waiter: waiter)
                     continue
                 }
-                waiter.eventLoop.execute { waiter.completion(.success(server)) }
+                if handOverInline, waiter.eventLoop.inEventLoop {
+                    waiter.completion(.success(server))
+                } else {
+                    waiter.eventLoop.execute { waiter.completion(.success(server)) }
+                }
             case .check(let serverID, let waiterID):
                 let (server, waiter) = lock.withLock { (servers[serverID], waiters[waiterID]) }
                 guard let waiter else { continue }
