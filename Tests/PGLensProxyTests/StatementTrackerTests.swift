@@ -97,6 +97,36 @@ import Testing
         #expect(tracker.takeFinished().map(\.rows) == [0, 5])
     }
 
+    @Test func closingTheUnnamedStatementForgetsOnlyIt() {
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.parse(statement: "", text: "SELECT 1")
+        tracker.parse(statement: "named", text: "SELECT 2")
+        tracker.closeStatement("")
+        tracker.bind(portal: "", statement: "", parameters: nil)
+        tracker.execute(portal: "", at: at(0), inTransaction: false)
+        tracker.bind(portal: "p", statement: "named", parameters: nil)
+        tracker.execute(portal: "p", at: at(0), inTransaction: false)
+        tracker.requestEnded()
+        tracker.statementCompleted(rows: 1, at: at(1))
+        tracker.statementCompleted(rows: 1, at: at(2))
+        tracker.readyForQuery(at: at(2))
+        // The first Execute's statement is unknown (closed): only the named one is recorded.
+        #expect(tracker.takeFinished().map(\.text) == ["SELECT 2"])
+    }
+
+    @Test func drainingHandsOverEachRecordOnce() {
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.query("SELECT 1; SELECT 2", at: at(0), inTransaction: false)
+        tracker.statementCompleted(rows: 1, at: at(1))
+        tracker.statementCompleted(rows: 1, at: at(2))
+        tracker.readyForQuery(at: at(2))
+        var drained: [Int] = []
+        tracker.drainFinished { drained.append($0.statementIndex) }
+        #expect(drained == [0, 1])
+        tracker.drainFinished { _ in Issue.record("a record was handed over twice") }
+        #expect(tracker.takeFinished().isEmpty)
+    }
+
     @Test func aStatementForwardedAfterTheAnswerBeforeItKeepsItsOwnStart() {
         var tracker = StatementTracker(captureParameters: false)
         tracker.parse(statement: "", text: "SELECT 1")

@@ -59,20 +59,23 @@ public final class AnalysisPipeline: Sendable {
         let count = queue.drain(into: &batch, maximum: configuration.batchSize)
         guard count > 0 else { return 0 }
         state.withLockedValue { state in
-            for var event in batch {
-                event.text = event.text.resolved(using: &state.normalizationCache)
-                state.statistics.record(event)
-                state.slowLog.record(event)
-                for index in state.detectors.indices { state.detectors[index].consume(event) }
+            // In place: a copy per event would retain each of its strings once more.
+            for position in batch.indices {
+                batch[position].text = batch[position].text.resolved(using: &state.normalizationCache)
+                state.statistics.record(batch[position])
+                state.slowLog.record(batch[position])
+                for index in state.detectors.indices { state.detectors[index].consume(batch[position]) }
             }
         }
         return count
     }
 
-    /// Consumes events until the task is cancelled, sleeping `pollInterval` whenever the queue is empty.
+    /// Consumes events until the task is cancelled, sleeping `pollInterval` after every batch that did not
+    /// fill `batchSize`: events are taken in batches of a poll interval's worth, so that the consumer wakes
+    /// (and takes the queue's lock) a hundred times a second under load, not once per few events.
     public func run(pollInterval: Duration = .milliseconds(10)) async {
         while !Task.isCancelled {
-            if processPendingEvents() == 0 {
+            if processPendingEvents() < configuration.batchSize {
                 try? await Task.sleep(for: pollInterval)
             }
         }

@@ -756,7 +756,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     private func sendStatementEvents() {
         guard let analysis = shared.analysis, let client else { return }
         let applicationName = client.applicationName
-        for record in traffic.takeFinishedStatements() {
+        traffic.drainFinishedStatements { record in
             eventSequence += 1
             let startNanoseconds = record.start.uptimeNanoseconds
             let sinceAnchor = Double(Int64(startNanoseconds) - Int64(shared.clockAnchor.monotonic.uptimeNanoseconds))

@@ -218,9 +218,9 @@ struct LinkTraffic: Sendable {
         }
     }
 
-    /// Hands over the statements finished since the last call.
-    mutating func takeFinishedStatements() -> [StatementTracker.Record] {
-        tracker?.takeFinished() ?? []
+    /// Hands over the statements finished since the last call, one by one.
+    mutating func drainFinishedStatements(_ body: (StatementTracker.Record) -> Void) {
+        tracker?.drainFinished(body)
     }
 
     // MARK: Server to client

@@ -50,8 +50,14 @@ struct StatementTracker: Sendable {
 
     /// Whether Bind parameter values are kept (`capture_parameters`).
     let captureParameters: Bool
+    /// Named statements and portals by name; the unnamed ones (what most drivers use) apart, without
+    /// hashing a key per message.
     private var statements: [String: String] = [:]
-    private var portals: [String: (text: String?, parameters: [String?]?)] = [:]
+    private var portals: [String: BoundPortal] = [:]
+    private var unnamedStatement: String?
+    private var unnamedPortal: BoundPortal?
+
+    private typealias BoundPortal = (text: String?, parameters: [String?]?)
     private var running: [Running] = []
     private var head = 0
     private var requestsSent = 0
@@ -70,6 +76,13 @@ struct StatementTracker: Sendable {
         return finished
     }
 
+    /// Hands over the finished statements one by one, keeping the array's storage for the next ones (no
+    /// allocation per request, unlike `takeFinished`).
+    mutating func drainFinished(_ body: (Record) -> Void) {
+        for record in finished { body(record) }
+        finished.removeAll(keepingCapacity: true)
+    }
+
     // MARK: Client messages (as forwarded)
 
     mutating func query(_ text: String, at time: NIODeadline, inTransaction: Bool) {
@@ -78,15 +91,24 @@ struct StatementTracker: Sendable {
     }
 
     mutating func parse(statement: String, text: String) {
-        statements[statement] = text
+        if statement.isEmpty {
+            unnamedStatement = text
+        } else {
+            statements[statement] = text
+        }
     }
 
     mutating func bind(portal: String, statement: String, parameters: [String?]?) {
-        portals[portal] = (statements[statement], captureParameters ? parameters : nil)
+        let bound = (statement.isEmpty ? unnamedStatement : statements[statement], captureParameters ? parameters : nil)
+        if portal.isEmpty {
+            unnamedPortal = bound
+        } else {
+            portals[portal] = bound
+        }
     }
 
     mutating func execute(portal: String, at time: NIODeadline, inTransaction: Bool) {
-        let bound = portals[portal]
+        let bound = portal.isEmpty ? unnamedPortal : portals[portal]
         append(
             Running(
                 text: bound?.text, parameters: bound?.parameters, start: time, isSimpleQuery: false,
@@ -94,7 +116,11 @@ struct StatementTracker: Sendable {
     }
 
     mutating func closeStatement(_ name: String) {
-        statements[name] = nil
+        if name.isEmpty {
+            unnamedStatement = nil
+        } else {
+            statements[name] = nil
+        }
     }
 
     /// A Sync or FunctionCall: a request the server ends with ReadyForQuery.
