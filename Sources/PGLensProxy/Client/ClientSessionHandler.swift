@@ -521,11 +521,12 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// From now on bytes flow both ways between the client and `server`.
     private func link(_ server: ServerConnection) {
         guard let context else { return }
+        let now = NIODeadline.now()
         if let waitedSince {
-            serverWait = UInt64((NIODeadline.now() - waitedSince).nanoseconds)
+            serverWait = UInt64((now - waitedSince).nanoseconds)
             self.waitedSince = nil
         }
-        meter.serverAssigned(waitNanoseconds: serverRequestedAt.map { (NIODeadline.now() - $0).nanoseconds } ?? 0)
+        meter.serverAssigned(waitNanoseconds: serverRequestedAt.map { (now - $0).nanoseconds } ?? 0)
         serverRequestedAt = nil
         if let cancelRoute, let serverKey = server.backendKey {
             cancelRoute.update(CancelTarget(address: server.remoteAddress, key: serverKey))
@@ -537,7 +538,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         // Connections with equal parameters share one dictionary (`ParameterSetInterner`), and so does
         // `announcedParameters` once assigned: the comparison is usually one pointer comparison.
         let parameters = server.parameters
-        if parameters != announcedParameters {
+        let parametersChanged = parameters != announcedParameters
+        if parametersChanged {
             let changed = parameters.filter { announcedParameters[$0.key] != $0.value }.sorted { $0.key < $1.key }
             write(changed.map { .parameterStatus(name: $0.key, value: $0.value) }, flush: false)
             announce(parameters)
@@ -554,7 +556,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
         heldInput.removeAll(keepingCapacity: true)
         server.flush()
-        context.flush()
+        // Only ParameterStatus messages were written toward the client here.
+        if parametersChanged { context.flush() }
     }
 
     /// AuthenticationOk, the parameters, the cancel key and the first ReadyForQuery.
