@@ -36,7 +36,7 @@ struct PoolLifetimeTimingTests {
             let first = try await PoolObservation.query("SELECT pg_backend_pid()", port: proxy.port, database: database)
             let second = try await PoolObservation.query(
                 "SELECT pg_backend_pid()", port: proxy.port, database: database)
-            try #require(Date().timeIntervalSince(started) < 4.5, "the machine is too slow for this test's timing")
+            try #require(Date().timeIntervalSince(started) < 7.5, "the machine is too slow for this test's timing")
             #expect(first == second, "a young connection should be reused")
             try await Task.sleep(nanoseconds: 5_500_000_000)
             let third = try await PoolObservation.query("SELECT pg_backend_pid()", port: proxy.port, database: database)
@@ -128,6 +128,7 @@ struct PoolLifetimeTimingTests {
         let database = try await PoolObservation.database("pl_stopped", on: cluster)
         var config = Self.config([database], ["server_check_delay = 0", "server_connect_timeout = 2"])
         config.defaultPoolSize = 1
+        config.logLevel = "debug"
         try await ProxyUnderTest.with(config) { proxy in
             let before = try await PoolObservation.query(
                 "SELECT pg_backend_pid()", port: proxy.port, database: database)
@@ -136,7 +137,14 @@ struct PoolLifetimeTimingTests {
             #expect(kill(pid, SIGSTOP) == 0)
             defer { kill(pid, SIGCONT) }
             let started = Date()
-            let after = try await PoolObservation.query("SELECT pg_backend_pid()", port: proxy.port, database: database)
+            let after: String
+            do {
+                after = try await PoolObservation.query("SELECT pg_backend_pid()", port: proxy.port, database: database)
+            } catch {
+                // With what pglens logged (debug level: its logins and the connections it closed).
+                Issue.record("\(error)\npglens log:\n\(proxy.process?.log() ?? "")")
+                return
+            }
             let elapsed = Date().timeIntervalSince(started)
             #expect(!after.isEmpty && after != before, "served by \(after), stopped \(before)")
             #expect(elapsed >= 1.5 && elapsed < 10, "the check took \(elapsed) s; its limit is 2 s")
@@ -145,7 +153,7 @@ struct PoolLifetimeTimingTests {
 
     @Test("server_login_retry: after a failed connect, clients get the error at once and no new attempt is made")
     func loginRetry() async throws {
-        var config = Self.config(["pl_down"], ["server_login_retry = 5"])
+        var config = Self.config(["pl_down"], ["server_login_retry = 8"])
         config.serverPorts = ["pl_down": try Net.freePort()]
         try await ProxyUnderTest.with(config) { proxy in
             func attempt() async throws -> CommandResult {
@@ -162,9 +170,9 @@ struct PoolLifetimeTimingTests {
                 let run = try await attempt()
                 #expect(run.exitCode != 0 && run.stderr.contains("could not connect to server"), "\(run)")
             }
-            try #require(Date().timeIntervalSince(started) < 4.5, "the machine is too slow for this test's timing")
+            try #require(Date().timeIntervalSince(started) < 7.5, "the machine is too slow for this test's timing")
             #expect(attempts() == 1, "connection attempts within server_login_retry: \(attempts())")
-            try await Task.sleep(nanoseconds: 5_200_000_000)
+            try await Task.sleep(nanoseconds: 8_200_000_000)
             let later = try await attempt()
             #expect(later.exitCode != 0, "\(later)")
             #expect(attempts() == 2, "no new attempt after server_login_retry: \(attempts())")

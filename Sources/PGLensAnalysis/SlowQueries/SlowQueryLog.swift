@@ -41,7 +41,7 @@ public struct SlowQueryLog: Sendable {
     /// Records `event` if it is slow; returns whether it was.
     @discardableResult
     public mutating func record(_ event: StatementEvent) -> Bool {
-        guard event.durationNanoseconds >= thresholds.nanoseconds(for: event.database) else { return false }
+        guard thresholds.isSlow(event.durationNanoseconds, in: event.database) else { return false }
         slowExecutions += 1
         ring.append(SlowQueryExecution(event))
         let key = AggregateKey(

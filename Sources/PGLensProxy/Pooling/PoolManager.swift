@@ -50,7 +50,7 @@ final class PoolManager: @unchecked Sendable {
     /// `server_check_query`, run on a connection unused for longer than `server_check_delay` (`times.checkDelay`
     /// is nil when there is no query).
     private let checkQuery: String
-    /// How long a `server_check_query` may take before the connection is given up.
+    /// How long a `server_check_query` or the reset query may take before the connection is given up.
     private let checkTimeout: TimeAmount
 
     init(
@@ -145,7 +145,17 @@ final class PoolManager: @unchecked Sendable {
             finishRelease(server, reusable: true)
             return
         }
+        // A backend that stops answering (stopped, or cut off without a reset) must not hold its pool slot
+        // for ever: past the same limit as a check, the connection is closed instead of pooled.
+        let logger = self.logger
+        let timeout = server.eventLoop.scheduleTask(in: checkTimeout) {
+            logger.info(
+                "the reset query did not finish within server_connect_timeout: closing the server connection",
+                metadata: ["server": "\(server.id)"])
+            server.channel.close(promise: nil)
+        }
         server.runInternalQuery(resetQuery).whenComplete { result in
+            timeout.cancel()
             switch result {
             case .success(let outcome) where outcome.error == nil && outcome.transactionStatus == .idle:
                 // `DISCARD ALL` (the usual reset query) also dropped the prepared statements.

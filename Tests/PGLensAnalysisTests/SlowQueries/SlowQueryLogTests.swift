@@ -34,6 +34,18 @@ import Testing
         #expect(log.thresholds.milliseconds(for: "app") == 100)
     }
 
+    @Test func aLowerPerDatabaseThresholdStillCounts() {
+        var thresholds = SlowQueryThresholds(perDatabaseMilliseconds: ["oltp": 20])
+        #expect(thresholds.isSlow(30_000_000, in: "oltp"))
+        #expect(!thresholds.isSlow(30_000_000, in: "app"))
+        #expect(!thresholds.isSlow(19_999_999, in: "oltp"))
+        // Changing either setting moves the shortcut with it.
+        thresholds.perDatabaseMilliseconds = [:]
+        #expect(!thresholds.isSlow(30_000_000, in: "oltp"))
+        thresholds.defaultMilliseconds = 10
+        #expect(thresholds.isSlow(10_000_000, in: "app"))
+    }
+
     @Test func ringKeepsTheNewest() {
         var log = SlowQueryLog(capacity: 2)
         for (index, duration) in [110.0, 120, 130].enumerated() {
