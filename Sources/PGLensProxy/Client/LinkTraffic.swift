@@ -120,15 +120,9 @@ struct LinkTraffic: Sendable {
             case .message(let type, let frame):
                 countRequests(at: now)
                 if type == FrontendMessageID.terminate.rawValue { return .terminated }
-                // The SQL of a Query or Parse is decoded once, for whoever needs it: not at all for a Query
-                // the byte scan proves harmless when no statement is tracked.
+                // The SQL of a Query or Parse is decoded once, for whoever needs it.
                 var message: FrontendMessage?
-                if type == FrontendMessageID.query.rawValue || type == FrontendMessageID.parse.rawValue,
-                    transactionPooling || tracker != nil,
-                    tracker != nil || type != FrontendMessageID.query.rawValue || !Self.isPlainQuery(frame)
-                {
-                    message = try FrontendMessage.decode(frame: frame)
-                }
+                if needsText(type: type, frame: frame) { message = try FrontendMessage.decode(frame: frame) }
                 if tracker != nil { try track(type: type, frame: frame, message: message, at: now) }
                 var frame = frame
                 if transactionPooling, let decoded = message {
@@ -158,6 +152,17 @@ struct LinkTraffic: Sendable {
             }
         }
         return .forwarded
+    }
+
+    /// Whether the SQL of a client message must be decoded: a Parse's or a Query's, when statements are
+    /// tracked (they need the text) or under transaction pooling (it looks for session state and
+    /// `DEALLOCATE`), except a Query that the byte scan alone proves harmless when nothing is tracked.
+    private func needsText(type: UInt8, frame: ByteBuffer) -> Bool {
+        switch FrontendMessageID(rawValue: type) {
+        case .parse: return transactionPooling || tracker != nil
+        case .query: return tracker != nil || (transactionPooling && !Self.isPlainQuery(frame))
+        default: return false
+        }
     }
 
     /// The Parse and Bind messages from the client since the last call (SHOW STATS).

@@ -72,8 +72,9 @@ struct StatementTracker: Sendable {
 
     /// Hands over the finished statements.
     mutating func takeFinished() -> [Record] {
-        defer { finished.removeAll(keepingCapacity: true) }
-        return finished
+        var records: [Record] = []
+        drainFinished { records.append($0) }
+        return records
     }
 
     /// Hands over the finished statements one by one, keeping the array's storage for the next ones (no

@@ -50,13 +50,11 @@ final class PoolManager: @unchecked Sendable {
     /// `server_check_query`, run on a connection unused for longer than `server_check_delay` (`times.checkDelay`
     /// is nil when there is no query).
     private let checkQuery: String
-    /// How long a `server_check_query` or the reset query may take before the connection is given up.
-    private let checkTimeout: TimeAmount
 
     init(
         loops: [any EventLoop], connector: ServerConnector, resolve: @escaping PoolResolver, logger: Logger,
         maxPreparedStatements: Int = 200, times: ServerConnectionTimes = ServerConnectionTimes(),
-        checkQuery: String = "select 1", checkTimeout: TimeAmount = .seconds(15),
+        checkQuery: String = "select 1",
         maintenanceInterval: TimeAmount = .seconds(1)
     ) {
         self.maxPreparedStatements = maxPreparedStatements
@@ -65,7 +63,6 @@ final class PoolManager: @unchecked Sendable {
         self.resolve = resolve
         self.logger = logger
         self.checkQuery = checkQuery
-        self.checkTimeout = checkTimeout
         self.state = PoolManagerState(loopCount: loops.count, times: times)
         if let loop = loops.first {
             maintenance = loop.scheduleRepeatedTask(initialDelay: maintenanceInterval, delay: maintenanceInterval) {
@@ -145,17 +142,9 @@ final class PoolManager: @unchecked Sendable {
             finishRelease(server, reusable: true)
             return
         }
-        // A backend that stops answering (stopped, or cut off without a reset) must not hold its pool slot
-        // for ever: past the same limit as a check, the connection is closed instead of pooled.
-        let logger = self.logger
-        let timeout = server.eventLoop.scheduleTask(in: checkTimeout) {
-            logger.info(
-                "the reset query did not finish within server_connect_timeout: closing the server connection",
-                metadata: ["server": "\(server.id)"])
-            server.channel.close(promise: nil)
-        }
+        // A backend that stops answering fails the query at server_connect_timeout (`ServerConnection`):
+        // the connection is then closed instead of pooled.
         server.runInternalQuery(resetQuery).whenComplete { result in
-            timeout.cancel()
             switch result {
             case .success(let outcome) where outcome.error == nil && outcome.transactionStatus == .idle:
                 // `DISCARD ALL` (the usual reset query) also dropped the prepared statements.
@@ -271,9 +260,7 @@ final class PoolManager: @unchecked Sendable {
 
     /// Runs `server_check_query` on a connection unused for a while before `waiter` gets it.
     private func check(_ server: ServerConnection, waiterID: Int, waiter: Waiter) {
-        let timeout = server.eventLoop.scheduleTask(in: checkTimeout) { server.channel.close(promise: nil) }
         server.runInternalQuery(checkQuery).whenComplete { result in
-            timeout.cancel()
             switch result {
             case .success(let outcome) where outcome.error == nil && outcome.transactionStatus == .idle:
                 let actions = self.lock.withLock {

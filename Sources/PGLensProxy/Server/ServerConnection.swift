@@ -34,6 +34,8 @@ final class ServerConnection: @unchecked Sendable {
 
     private struct InternalQueryRun {
         var scanner: MessageScanner
+        /// Closes the connection if the server has not answered within `internalQueryTimeout`.
+        var deadline: Scheduled<Void>?
         var error: ErrorFields?
         var promise: EventLoopPromise<InternalQueryResult>
         /// Rows kept (as text), at most `InternalQueryResult.maximumRows`.
@@ -57,10 +59,14 @@ final class ServerConnection: @unchecked Sendable {
     private var ownerOnSameLoop = true
 
     private let logger: Logger
+    /// How long pglens's own queries (reset, check, the client's settings, auth_query) may go unanswered
+    /// before the connection is closed (`server_connect_timeout`): a backend that stopped answering must
+    /// not hold a pool slot, or a client, for ever. Nil: no limit.
+    private let internalQueryTimeout: TimeAmount?
 
     init(
         id: Int, key: PoolKey, channel: any Channel, remoteAddress: SocketAddress, backendKey: CancelKey?,
-        parameters: [String: String], loopIndex: Int, logger: Logger
+        parameters: [String: String], loopIndex: Int, internalQueryTimeout: TimeAmount? = nil, logger: Logger
     ) {
         self.id = id
         self.key = key
@@ -71,6 +77,7 @@ final class ServerConnection: @unchecked Sendable {
         self.parameters = parameters
         self.loginParameters = parameters
         self.loopIndex = loopIndex
+        self.internalQueryTimeout = internalQueryTimeout
         self.logger = logger
     }
 
@@ -150,7 +157,16 @@ final class ServerConnection: @unchecked Sendable {
             case .idle:
                 let scanner = MessageScanner(
                     watched: .everyType, counted: MessageTypeSet(), maxMessageLength: Int(Int32.max))
-                self.mode = .internalQuery(InternalQueryRun(scanner: scanner, error: nil, promise: promise))
+                let deadline = self.internalQueryTimeout.map { limit in
+                    self.eventLoop.scheduleTask(in: limit) {
+                        self.logger.info(
+                            "pglens's own query got no answer within server_connect_timeout: closing the connection",
+                            metadata: ["server": "\(self.id)"])
+                        self.channel.close(promise: nil)
+                    }
+                }
+                self.mode = .internalQuery(
+                    InternalQueryRun(scanner: scanner, deadline: deadline, error: nil, promise: promise))
                 var buffer = self.channel.allocator.buffer(capacity: sql.utf8.count + 64)
                 if parameters.isEmpty {
                     FrontendMessage.query(sql).encode(into: &buffer)
@@ -208,6 +224,7 @@ final class ServerConnection: @unchecked Sendable {
                     case .dataRow(let values) where run.rows.count < InternalQueryResult.maximumRows:
                         run.rows.append(values.map { $0.map { String(decoding: $0.readableBytesView, as: UTF8.self) } })
                     case .readyForQuery(let status):
+                        run.deadline?.cancel()
                         run.promise.succeed(
                             InternalQueryResult(error: run.error, transactionStatus: status, rows: run.rows))
                         return
@@ -217,6 +234,7 @@ final class ServerConnection: @unchecked Sendable {
                 }
                 mode = .internalQuery(run)
             } catch {
+                run.deadline?.cancel()
                 run.promise.fail(error)
                 channel.close(promise: nil)
             }
@@ -268,6 +286,7 @@ final class ServerConnection: @unchecked Sendable {
                 }
             }
         case .internalQuery(let run):
+            run.deadline?.cancel()
             run.promise.fail(ServerConnectionError.closed)
         case .idle, .closed:
             break

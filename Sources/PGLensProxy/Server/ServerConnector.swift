@@ -77,7 +77,8 @@ struct ServerConnector: Sendable {
                     deadline.cancel()
                     guard case .refusedWithoutTLS = outcome else {
                         return eventLoop.makeCompletedFuture {
-                            try Self.established(channel, outcome, loginHandler, id, key, loopIndex, logger)
+                            try Self.established(
+                                channel, outcome, loginHandler, id, key, loopIndex, target.connectTimeout, logger)
                         }
                     }
                     channel.close(promise: nil)
@@ -91,7 +92,7 @@ struct ServerConnector: Sendable {
     /// The server connection once the login handler is done, or the failure the client is told.
     private static func established(
         _ channel: any Channel, _ outcome: ServerLoginHandler.Outcome, _ loginHandler: ServerLoginHandler,
-        _ id: Int, _ key: PoolKey, _ loopIndex: Int, _ logger: Logger
+        _ id: Int, _ key: PoolKey, _ loopIndex: Int, _ internalQueryTimeout: TimeAmount, _ logger: Logger
     ) throws -> ServerConnection {
         switch outcome {
         case .failed(let error), .refusedWithoutTLS(let error):
@@ -108,7 +109,7 @@ struct ServerConnector: Sendable {
             let connection = ServerConnection(
                 id: id, key: key, channel: channel, remoteAddress: remoteAddress,
                 backendKey: backendKey, parameters: parameters, loopIndex: loopIndex,
-                logger: logger)
+                internalQueryTimeout: internalQueryTimeout, logger: logger)
             let sync = channel.pipeline.syncOperations
             sync.removeHandler(loginHandler, promise: nil)
             try sync.addHandler(ServerConnectionHandler(connection: connection))

@@ -95,8 +95,7 @@ final class ProxyContext: Sendable {
                 }
             },
             logger: logger, maxPreparedStatements: configuration.maxPreparedStatements,
-            times: Self.serverConnectionTimes(configuration), checkQuery: configuration.serverCheckQuery,
-            checkTimeout: TimeAmount(configuredSeconds: configuration.serverConnectTimeout))
+            times: Self.serverConnectionTimes(configuration), checkQuery: configuration.serverCheckQuery)
         self.pools = pools
         self.authLookup = AuthQueryLookup(configuration: configuration, pools: pools, cache: authCache, logger: logger)
     }
