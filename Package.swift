@@ -39,7 +39,8 @@ let package = Package(
             dependencies: [
                 "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: hotPathSettings
         ),
         // The PostgreSQL frontend/backend protocol 3.0: framing, messages, encoding. No I/O.
         .target(

@@ -97,12 +97,17 @@ public final class TLSConnection {
 
     /// Moves all ciphertext waiting for the peer into `buffer`. Call after every other step.
     public func drainCiphertext(into buffer: inout ByteBuffer) {
-        let pending = pendingCiphertextCount
-        guard pending > 0 else {
+        drainCiphertext(into: &buffer, count: pendingCiphertextCount)
+    }
+
+    /// Moves `count` bytes of ciphertext waiting for the peer into `buffer`: `count` is
+    /// ``pendingCiphertextCount``, read just before by a caller that sized `buffer` by it.
+    public func drainCiphertext(into buffer: inout ByteBuffer, count: Int) {
+        guard count > 0 else {
             return
         }
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { bytes in
-            Int(max(0, BIO_read(writeBIO, bytes.baseAddress, Int32(pending))))
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { bytes in
+            Int(max(0, BIO_read(writeBIO, bytes.baseAddress, Int32(count))))
         }
     }
 
@@ -110,7 +115,15 @@ public final class TLSConnection {
     /// ciphertext in the read BIO. When `false`, ``readPlaintext(into:maximum:)`` could only answer
     /// `wantRead`, so the call can be saved.
     public var hasPendingInput: Bool {
-        SSL_pending(ssl) > 0 || pglens_bio_pending(readBIO) > 0
+        pendingInputCount > 0
+    }
+
+    /// How many bytes of input OpenSSL holds: decrypted bytes not read yet plus ciphertext in the read
+    /// BIO. The next ``readPlaintext(into:maximum:)`` gives at most this many plaintext bytes, since a
+    /// record's plaintext is shorter than its ciphertext (a record that began in an earlier read may give
+    /// more in later calls, as ``hasPendingInput`` then tells).
+    public var pendingInputCount: Int {
+        Int(SSL_pending(ssl)) + Int(pglens_bio_pending(readBIO))
     }
 
     /// Whether the handshake has finished.

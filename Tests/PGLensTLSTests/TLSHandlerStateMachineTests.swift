@@ -32,19 +32,36 @@ import Testing
         let started = machine.startHandshake()
         #expect(started)
         _ = machine.write(ByteBuffer(string: "a"), promise: nil)
-        let early = machine.flush()
+        var handedOver = CircularBuffer<TLSHandlerStateMachine.BufferedWrite>()
+        let early = machine.flush(handingOverTo: &handedOver)
         #expect(early.isDeferred)
+        #expect(handedOver.isEmpty)
         _ = machine.write(ByteBuffer(string: "b"), promise: nil)
         guard case .completed(let flushed) = machine.handshakeStepped(.done(bytes: 0)) else {
             Issue.record("a finished step should complete")
             return
         }
         #expect(flushed.map { String(buffer: $0.data) } == ["a"])
-        guard case .encryptAndFlush(let rest) = machine.flush() else {
+        guard case .encryptAndFlush = machine.flush(handingOverTo: &handedOver) else {
             Issue.record("an active flush should encrypt")
             return
         }
-        #expect(rest.map { String(buffer: $0.data) } == ["b"])
+        #expect(handedOver.map { String(buffer: $0.data) } == ["b"])
+        // The buffer handed back in empty is where the machine keeps the next writes.
+        handedOver.removeAll(keepingCapacity: true)
+        _ = machine.write(ByteBuffer(string: "c"), promise: nil)
+        _ = machine.write(ByteBuffer(string: "d"), promise: nil)
+        guard case .encryptAndFlush = machine.flush(handingOverTo: &handedOver) else {
+            Issue.record("an active flush should encrypt")
+            return
+        }
+        #expect(handedOver.map { String(buffer: $0.data) } == ["c", "d"])
+        handedOver.removeAll(keepingCapacity: true)
+        guard case .encryptAndFlush = machine.flush(handingOverTo: &handedOver) else {
+            Issue.record("an active flush should encrypt")
+            return
+        }
+        #expect(handedOver.isEmpty)
     }
 
     @Test func handshakeFailureClosesAndHandsBackBufferedWrites() {

@@ -44,4 +44,27 @@ import Testing
         #expect(!pair.serverHandler.connection.hasPendingInput)
         #expect(try pair.closeAndFinish())
     }
+
+    /// The handler sizes its plaintext buffer by what OpenSSL holds (``TLSConnection/pendingInputCount``).
+    /// When a record's first part came in an earlier read, its rest is shorter than its plaintext: the
+    /// handler must then read on while OpenSSL holds decrypted bytes, and lose none.
+    @Test func aRecordLongerThanItsLastPartIsDeliveredWhole() throws {
+        let pair = try TLSChannelPair.standard()
+        try pair.run()
+        let text = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        try pair.client.writeAndFlush(ByteBuffer(bytes: text)).wait()
+        var ciphertext = ByteBuffer()
+        while var part = try pair.client.readOutbound(as: ByteBuffer.self) {
+            ciphertext.writeBuffer(&part)
+        }
+        let head = ciphertext.readSlice(length: 9_000)!
+        try pair.server.writeInbound(head)
+        #expect(try TLSChannelPair.plaintext(from: pair.server).isEmpty)
+        #expect(pair.serverHandler.connection.pendingInputCount < text.count)
+        #expect(ciphertext.readableBytes < text.count)
+        try pair.server.writeInbound(ciphertext)
+        #expect(try TLSChannelPair.plaintext(from: pair.server) == text)
+        #expect(!pair.serverHandler.connection.hasPendingInput)
+        #expect(try pair.closeAndFinish())
+    }
 }
