@@ -44,6 +44,17 @@ static inline void pglens_ssl_ctx_set_default_options(SSL_CTX *ctx) {
                                  | SSL_OP_CIPHER_SERVER_PREFERENCE);
 }
 
+/// `SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS)` (a macro): each connection's read and write buffers
+/// (about 17 KiB each) are freed while they hold nothing, and taken again for the next record.
+static inline void pglens_ssl_ctx_release_idle_buffers(SSL_CTX *ctx) {
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+}
+
+/// Whether `SSL_MODE_RELEASE_BUFFERS` is set (`SSL_CTX_get_mode` is a macro).
+static inline int pglens_ssl_ctx_releases_idle_buffers(SSL_CTX *ctx) {
+    return (SSL_CTX_get_mode(ctx) & SSL_MODE_RELEASE_BUFFERS) != 0;
+}
+
 /// Turns off the server-side session cache (`SSL_CTX_set_session_cache_mode` is a macro).
 static inline void pglens_ssl_ctx_disable_session_cache(SSL_CTX *ctx) {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);

@@ -45,6 +45,13 @@ public final class TLSContext: @unchecked Sendable {
         try configure()
     }
 
+    /// Whether connections free their record buffers while idle (`SSL_MODE_RELEASE_BUFFERS`, always set):
+    /// an idle TLS connection then holds about 14 KiB less, at the cost of taking a buffer again for the
+    /// next record.
+    public var releasesIdleBuffers: Bool {
+        pglens_ssl_ctx_releases_idle_buffers(pointer) != 0
+    }
+
     deinit {
         SSL_CTX_free(pointer)
         serverALPN?.deallocate()
@@ -53,6 +60,7 @@ public final class TLSContext: @unchecked Sendable {
     private func configure() throws(TLSError) {
         pglens_ssl_ctx_set_default_options(pointer)
         pglens_ssl_ctx_disable_session_cache(pointer)
+        pglens_ssl_ctx_release_idle_buffers(pointer)
         try TLSError.check("SSL_CTX_set_num_tickets") { SSL_CTX_set_num_tickets(pointer, 0) }
         let minimum = Self.versionConstant(configuration.minimumProtocolVersion)
         try TLSError.check("SSL_CTX_set_min_proto_version") {

@@ -2,6 +2,16 @@ import PGLensTLS
 import Testing
 
 @Suite struct TLSContextTests {
+    @Test func bothRolesReleaseIdleRecordBuffers() throws {
+        let fixtures = CertificateFixtures.shared
+        let server = try TLSContext(
+            configuration: .server(
+                certificateChainPath: fixtures.serverCertificate, privateKeyPath: fixtures.serverKey))
+        let client = try TLSContext(configuration: .client(trustedCAPath: fixtures.caCertificate))
+        #expect(server.releasesIdleBuffers)
+        #expect(client.releasesIdleBuffers)
+    }
+
     @Test func keyNotMatchingTheCertificateFailsAtCreation() throws {
         let fixtures = CertificateFixtures.shared
         #expect {

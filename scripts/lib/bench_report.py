@@ -18,6 +18,20 @@ def fmt(x, spec):
     return format(x, spec) if x is not None else "failed"
 
 
+def paired(runs, formula):
+    """formula applied to each round's TPS by target, for the rounds in which every target it reads
+    succeeded; the runs of one round follow each other, so the values share the machine's state."""
+    values = []
+    rounds = max(len(v) for v in runs.values())
+    for i in range(rounds):
+        by_target = {t: r[i][0] for t, r in runs.items() if i < len(r) and r[i][0] == r[i][0]}
+        try:
+            values.append(formula(by_target))
+        except (KeyError, ZeroDivisionError):
+            continue
+    return values
+
+
 def main(path, targets):
     cells = {}
     for line in open(path):
@@ -60,6 +74,13 @@ def main(path, targets):
             if tps.get("pglens") and tps.get("direct"):
                 plain_ratio = tps["pglens"] / tps["direct"]
                 ratios.append(f"TLS ratio minus plain ratio = {tls_ratio - plain_ratio:+.2f}")
+                per_round = paired(runs, lambda r: r["pglens+tls"] / r["direct+tls"] - r["pglens"] / r["direct"])
+                if per_round:
+                    ratios.append(
+                        "the same within each round (the four runs of a round follow each other): "
+                        + ", ".join(f"{x:+.2f}" for x in per_round)
+                        + f" (median {statistics.median(per_round):+.2f})"
+                    )
         if ratios:
             print()
             print("; ".join(ratios))

@@ -2,10 +2,13 @@
 """Open N idle client connections to a PostgreSQL-protocol server (through startup and
 authentication, using asyncpg), measure a process's VmRSS before and after, print the result as Markdown list lines (--name labels them).
 
-usage: idle_clients.py --name NAME --port P --user U --password W --db D --pid PID [--count 1000]
+usage: idle_clients.py --name NAME --port P --user U --password W --db D --pid PID [--count 1000] [--tls]
+
+With --tls the clients connect with TLS (sslmode=require: encrypted, certificate not verified).
 """
 import argparse
 import asyncio
+import ssl
 import sys
 import time
 
@@ -24,13 +27,18 @@ async def main(a):
     before = rss_kib(a.pid)
     gate = asyncio.Semaphore(32)  # connect in small waves, not 1000 handshakes at once
     errors = {}
+    tls = False
+    if a.tls:
+        tls = ssl.create_default_context()
+        tls.check_hostname = False
+        tls.verify_mode = ssl.CERT_NONE
 
     async def one():
         async with gate:
             try:
                 return await asyncpg.connect(
                     host="127.0.0.1", port=a.port, user=a.user, password=a.password,
-                    database=a.db, timeout=a.timeout, ssl=False)
+                    database=a.db, timeout=a.timeout, ssl=tls)
             except Exception as e:  # noqa: BLE001 - reported below, by kind
                 key = f"{type(e).__name__}: {e}"[:160]
                 errors[key] = errors.get(key, 0) + 1
@@ -61,4 +69,5 @@ if __name__ == "__main__":
     p.add_argument("--pid", type=int, required=True)
     p.add_argument("--count", type=int, default=1000)
     p.add_argument("--timeout", type=float, default=30)
+    p.add_argument("--tls", action="store_true")
     sys.exit(asyncio.run(main(p.parse_args())))
