@@ -95,13 +95,9 @@ public final class TLSConnection {
         Int(pglens_bio_pending(writeBIO))
     }
 
-    /// Moves all ciphertext waiting for the peer into `buffer`. Call after every other step.
-    public func drainCiphertext(into buffer: inout ByteBuffer) {
-        drainCiphertext(into: &buffer, count: pendingCiphertextCount)
-    }
-
     /// Moves `count` bytes of ciphertext waiting for the peer into `buffer`: `count` is
-    /// ``pendingCiphertextCount``, read just before by a caller that sized `buffer` by it.
+    /// ``pendingCiphertextCount``, read just before by a caller that sized `buffer` by it. Call after
+    /// every other step.
     public func drainCiphertext(into buffer: inout ByteBuffer, count: Int) {
         guard count > 0 else {
             return

@@ -184,10 +184,12 @@ public final class TLSHandler: ChannelDuplexHandler {
     }
 
     private func readPlaintext(context: ChannelHandlerContext) {
+        // What OpenSSL holds, asked once per SSL_read: it sizes the buffer and says whether to read on.
+        var pending = connection.pendingInputCount
         while machine.state == .active {
             // The plaintext is at most what OpenSSL holds (see TLSConnection.pendingInputCount), so a
             // small record gets a small buffer; at most one record's worth (16 KiB) per call.
-            let maximum = min(Self.maximumRecordPlaintext, max(connection.pendingInputCount, 1))
+            let maximum = min(Self.maximumRecordPlaintext, max(pending, 1))
             var plaintext = spareReadBuffer.take() ?? allocator.buffer(capacity: maximum)
             let result = connection.readPlaintext(into: &plaintext, maximum: maximum)
             switch machine.readStepped(result) {
@@ -195,7 +197,8 @@ public final class TLSHandler: ChannelDuplexHandler {
                 writeCiphertext(context: context, promise: nil)
                 context.fireChannelRead(wrapInboundOut(plaintext))
                 // Nothing left to decrypt: another SSL_read would only say so.
-                guard connection.hasPendingInput else { return }
+                pending = connection.pendingInputCount
+                guard pending > 0 else { return }
             case .stop:
                 spareReadBuffer = plaintext
                 writeCiphertext(context: context, promise: nil)
