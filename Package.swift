@@ -124,6 +124,7 @@ let package = Package(
             name: "PGLensTLSTests",
             dependencies: [
                 "PGLensTLS",
+                "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

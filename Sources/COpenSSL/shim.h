@@ -60,9 +60,14 @@ static inline void pglens_ssl_ctx_disable_session_cache(SSL_CTX *ctx) {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 }
 
-/// `BIO_ctrl_pending`: how many bytes a memory BIO holds.
-static inline size_t pglens_bio_pending(BIO *bio) {
-    return BIO_ctrl_pending(bio);
+/// `BIO_set_retry_read` (a macro): a BIO's read found nothing yet; OpenSSL is to try again later.
+static inline void pglens_bio_set_retry_read(BIO *bio) {
+    BIO_set_retry_read(bio);
+}
+
+/// `BIO_clear_retry_flags` (a macro).
+static inline void pglens_bio_clear_retry_flags(BIO *bio) {
+    BIO_clear_retry_flags(bio);
 }
 
 /// `SSL_set_tlsext_host_name` (a macro): the SNI host name a client sends. Returns 1 on success.

@@ -9,18 +9,16 @@ import NIOCore
     import Darwin
 #endif
 
-/// Owns one OpenSSL `SSL` and its two memory BIOs: ciphertext from the peer goes into the read BIO
-/// with ``receiveCiphertext(_:)``, ciphertext for the peer comes out of the write BIO with
-/// ``drainCiphertext(into:)``. No I/O: a ``TLSHandler`` moves the bytes. Not thread-safe; one owner.
+/// Owns one OpenSSL `SSL` and its memory BIO, a ``TLSBufferBIO`` over NIO's buffers: ciphertext from the
+/// peer is handed to OpenSSL with ``receiveCiphertext(_:)``, ciphertext for the peer is taken with
+/// ``takeCiphertext()``. No I/O: a ``TLSHandler`` moves the bytes. Not thread-safe; one owner.
 public final class TLSConnection {
     /// The context this connection was made from (kept alive as long as the connection).
     public let context: TLSContext
-    /// The `SSL`; `SSL_free` also frees both BIOs.
+    /// The `SSL`; `SSL_free` also frees its BIO.
     private let ssl: OpaquePointer
-    /// Ciphertext from the peer, read by OpenSSL (owned by `ssl`).
-    private let readBIO: OpaquePointer
-    /// Ciphertext for the peer, written by OpenSSL (owned by `ssl`).
-    private let writeBIO: OpaquePointer
+    /// The ciphertext both ways, which the `SSL`'s BIO reads and writes; released after `ssl`.
+    private let buffers: TLSBufferBIO
 
     /// Creates a connection for `context`'s role.
     /// - Parameters:
@@ -33,19 +31,15 @@ public final class TLSConnection {
         guard let ssl = SSL_new(context.pointer) else {
             throw TLSError.drained("SSL_new")
         }
-        guard let readBIO = BIO_new(BIO_s_mem()) else {
+        let buffers = TLSBufferBIO()
+        guard let bio = buffers.makeBIO() else {
             SSL_free(ssl)
             throw TLSError.drained("BIO_new")
         }
-        guard let writeBIO = BIO_new(BIO_s_mem()) else {
-            BIO_free(readBIO)
-            SSL_free(ssl)
-            throw TLSError.drained("BIO_new")
-        }
-        SSL_set_bio(ssl, readBIO, writeBIO)
+        // One BIO both ways: the SSL takes the one reference.
+        SSL_set_bio(ssl, bio, bio)
         self.ssl = ssl
-        self.readBIO = readBIO
-        self.writeBIO = writeBIO
+        self.buffers = buffers
         switch context.configuration.role {
         case .server:
             SSL_set_accept_state(ssl)
@@ -80,31 +74,21 @@ public final class TLSConnection {
         return inet_pton(AF_INET, name, &address) == 1 || inet_pton(AF_INET6, name, &address) == 1
     }
 
-    /// Hands ciphertext received from the peer to OpenSSL. Memory BIOs take all of it.
+    /// Hands ciphertext received from the peer to OpenSSL, which reads it from `buffer` itself (kept, not
+    /// copied) in the next steps. The BIO takes all of it.
     public func receiveCiphertext(_ buffer: ByteBuffer) {
-        buffer.withUnsafeReadableBytes { bytes in
-            guard let base = bytes.baseAddress, bytes.count > 0 else {
-                return
-            }
-            _ = BIO_write(readBIO, base, Int32(bytes.count))
-        }
+        buffers.append(input: buffer)
     }
 
     /// How many ciphertext bytes wait to be sent to the peer.
     public var pendingCiphertextCount: Int {
-        Int(pglens_bio_pending(writeBIO))
+        buffers.outputCount
     }
 
-    /// Moves `count` bytes of ciphertext waiting for the peer into `buffer`: `count` is
-    /// ``pendingCiphertextCount``, read just before by a caller that sized `buffer` by it. Call after
-    /// every other step.
-    public func drainCiphertext(into buffer: inout ByteBuffer, count: Int) {
-        guard count > 0 else {
-            return
-        }
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { bytes in
-            Int(max(0, BIO_read(writeBIO, bytes.baseAddress, Int32(count))))
-        }
+    /// Takes the ciphertext waiting for the peer, as OpenSSL wrote it, or `nil` when there is none. Call
+    /// after every other step.
+    public func takeCiphertext() -> ByteBuffer? {
+        buffers.takeOutput()
     }
 
     /// Whether OpenSSL holds input not yet turned into plaintext: decrypted bytes not read yet, or
@@ -114,12 +98,12 @@ public final class TLSConnection {
         pendingInputCount > 0
     }
 
-    /// How many bytes of input OpenSSL holds: decrypted bytes not read yet plus ciphertext in the read
-    /// BIO. The next ``readPlaintext(into:maximum:)`` gives at most this many plaintext bytes, since a
+    /// How many bytes of input OpenSSL holds: decrypted bytes not read yet plus ciphertext its BIO has not
+    /// given it yet. The next ``readPlaintext(into:maximum:)`` gives at most this many plaintext bytes, since a
     /// record's plaintext is shorter than its ciphertext (a record that began in an earlier read may give
     /// more in later calls, as ``hasPendingInput`` then tells).
     public var pendingInputCount: Int {
-        Int(SSL_pending(ssl)) + Int(pglens_bio_pending(readBIO))
+        Int(SSL_pending(ssl)) + buffers.inputCount
     }
 
     /// Whether the handshake has finished.
@@ -145,7 +129,7 @@ public final class TLSConnection {
         return result > 0 ? .done(bytes: Int(result)) : stepResult(result, operation: "SSL_read")
     }
 
-    /// Encrypts all of `plaintext` (`SSL_write`); the ciphertext then waits in the write BIO.
+    /// Encrypts all of `plaintext` (`SSL_write`); the ciphertext then waits for ``takeCiphertext()``.
     public func writePlaintext(_ plaintext: ByteBuffer) -> TLSStepResult {
         var written = 0
         while written < plaintext.readableBytes {

@@ -256,16 +256,18 @@ public final class TLSHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Writes the ciphertext waiting in the write BIO. With `always`, writes even nothing, so that
+    /// Writes the ciphertext OpenSSL wrote for the peer. With `always`, writes even nothing, so that
     /// `promise` completes in order with the writes before it.
     private func writeCiphertext(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?, always: Bool = false)
     {
-        let pending = connection.pendingCiphertextCount
-        guard pending > 0 || always else {
+        let ciphertext: ByteBuffer
+        if let taken = connection.takeCiphertext() {
+            ciphertext = taken
+        } else if always {
+            ciphertext = allocator.buffer(capacity: 0)
+        } else {
             return
         }
-        var ciphertext = allocator.buffer(capacity: pending)
-        connection.drainCiphertext(into: &ciphertext, count: pending)
         if promise == nil {
             needsFlush = true
         }
