@@ -98,11 +98,13 @@ final class TLSBufferBIO {
         }
     }
 
-    fileprivate static func from(_ bio: OpaquePointer?) -> TLSBufferBIO? {
+    /// Runs `body` with the buffers behind `bio`, without retaining them (the connection holds them for
+    /// as long as its `SSL`, and so its BIO, lives); `nil` for a BIO without them.
+    fileprivate static func with<Result>(_ bio: OpaquePointer?, _ body: (TLSBufferBIO) -> Result) -> Result? {
         guard let bio, let data = BIO_get_data(bio) else {
             return nil
         }
-        return Unmanaged<TLSBufferBIO>.fromOpaque(data).takeUnretainedValue()
+        return Unmanaged<TLSBufferBIO>.fromOpaque(data)._withUnsafeGuaranteedRef(body)
     }
 
     /// The BIO method, made once per process; `nil` if OpenSSL could not make it.
@@ -124,10 +126,9 @@ private func bufferBIORead(
     _ readBytes: UnsafeMutablePointer<Int>?
 ) -> Int32 {
     pglens_bio_clear_retry_flags(bio)
-    guard let buffers = TLSBufferBIO.from(bio), let destination else {
+    guard let destination, let moved = TLSBufferBIO.with(bio, { $0.read(into: destination, count: count) }) else {
         return 0
     }
-    let moved = buffers.read(into: destination, count: count)
     guard moved > 0 else {
         pglens_bio_set_retry_read(bio)
         return 0
@@ -141,11 +142,10 @@ private func bufferBIOWrite(
     _ bio: OpaquePointer?, _ source: UnsafePointer<CChar>?, _ count: Int, _ writtenBytes: UnsafeMutablePointer<Int>?
 ) -> Int32 {
     pglens_bio_clear_retry_flags(bio)
-    guard let buffers = TLSBufferBIO.from(bio), let source, count > 0 else {
+    guard let source, count > 0, TLSBufferBIO.with(bio, { $0.write(from: source, count: count) }) != nil else {
         writtenBytes?.pointee = 0
         return count == 0 ? 1 : 0
     }
-    buffers.write(from: source, count: count)
     writtenBytes?.pointee = count
     return 1
 }
@@ -161,9 +161,9 @@ private func bufferBIOControl(
     case BIO_CTRL_FLUSH:
         return 1
     case BIO_CTRL_PENDING:
-        return TLSBufferBIO.from(bio)?.inputCount ?? 0
+        return TLSBufferBIO.with(bio) { $0.inputCount } ?? 0
     case BIO_CTRL_WPENDING:
-        return TLSBufferBIO.from(bio)?.outputCount ?? 0
+        return TLSBufferBIO.with(bio) { $0.outputCount } ?? 0
     default:
         return 0
     }

@@ -5,8 +5,12 @@ CPU time (user + system) per transaction, nan for direct PostgreSQL.
 
 usage: bench_report.py RESULTS.tsv TARGETS(comma list)
 """
+import random
 import statistics
 import sys
+
+# Issue 3's bound: pglens+tls/direct+tls may be at most this much below pglens/direct.
+TLS_BOUND = -0.05
 
 
 def med(xs):
@@ -30,6 +34,38 @@ def paired(runs, formula):
         except (KeyError, ZeroDivisionError):
             continue
     return values
+
+
+def bootstrap_interval(values, confidence=0.95, resamples=10000):
+    """A percentile bootstrap confidence interval of the median of values (resampled with a fixed seed,
+    so that the same results give the same interval); None for fewer than 4 values."""
+    if len(values) < 4:
+        return None
+    rng = random.Random(20261127)
+    medians = sorted(statistics.median(rng.choices(values, k=len(values))) for _ in range(resamples))
+    tail = (1 - confidence) / 2
+    return medians[int(tail * resamples)], medians[int((1 - tail) * resamples) - 1]
+
+
+def parity_floor(direct, direct_tls, pglens):
+    """The TLS ratio minus the plain ratio that pglens would show if each of its four TLS record operations
+    per round trip cost what each of pgbench's and PostgreSQL's four cost. With pgbench, PostgreSQL and
+    pglens on the same cores, a transaction's time is the sum of their CPU times: direct+tls takes TLS's
+    cost T once more than direct, pglens+tls takes pglens's plain time plus 2T (twice the record
+    operations). The lower pglens's own plain-text cost, the lower this floor."""
+    t = 1 / direct_tls - 1 / direct
+    tls_ratio = (1 / direct_tls) / (1 / pglens + 2 * t)
+    return tls_ratio - pglens / direct
+
+
+def bound_verdict(interval):
+    """What the interval of the TLS-minus-plain difference says of the bound."""
+    low, high = interval
+    if low >= TLS_BOUND:
+        return f"meets the bound ({TLS_BOUND:+.2f}): the whole interval is above it"
+    if high < TLS_BOUND:
+        return f"misses the bound ({TLS_BOUND:+.2f}): the whole interval is below it"
+    return f"undecided: the interval contains the bound ({TLS_BOUND:+.2f}); more rounds or a quieter machine"
 
 
 def main(path, targets):
@@ -81,6 +117,17 @@ def main(path, targets):
                         + ", ".join(f"{x:+.2f}" for x in per_round)
                         + f" (median {statistics.median(per_round):+.2f})"
                     )
+                    floor = parity_floor(tps["direct"], tps["direct+tls"], tps["pglens"])
+                    ratios.append(
+                        f"at parity (pglens's TLS record operations costing what pgbench's and PostgreSQL's cost) "
+                        f"it would be {floor:+.2f}"
+                    )
+                    interval = bootstrap_interval(per_round)
+                    if interval:
+                        ratios.append(
+                            f"95 % bootstrap interval of that median {interval[0]:+.2f} to {interval[1]:+.2f}: "
+                            + bound_verdict(interval)
+                        )
         if ratios:
             print()
             print("; ".join(ratios))
