@@ -9,9 +9,10 @@ struct ReportTests {
         if: ProxyUnderTest.isDirect, "reads pglens's own report; PostgreSQL alone has no equivalent")
 
     private static let application = "report-it"
-    /// Slow means 400 ms here: the workload's one slow statement sleeps 500 ms, and no other statement
-    /// comes near that even on a loaded machine.
-    private static let threshold = "slow_query_threshold_ms = 400"
+    /// Slow means 1500 ms here: the workload's one slow statement sleeps 2 s. No other statement may come
+    /// near that, even on a loaded machine: under CI's parallel suites the 40-row COPY once took 441 ms,
+    /// past the 400 ms this threshold used to be.
+    private static let threshold = "slow_query_threshold_ms = 1500"
     private static let marker = "pglens-marker-7f3a91"
 
     /// `pglens report --format json` against the proxy's HTTP API, parsed.
@@ -88,7 +89,7 @@ struct ReportTests {
             let sleepMs = try #require(client["sleep_ms"] as? Double)
             let sleep = try #require(queries["select pg_sleep($2), $1::text as marker"])
             let sleepAtProxy = try #require(sleep["max_ms"] as? Double)
-            #expect(sleepAtProxy >= 500 && sleepAtProxy <= sleepMs, "proxy \(sleepAtProxy) ms, client \(sleepMs) ms")
+            #expect(sleepAtProxy >= 2000 && sleepAtProxy <= sleepMs, "proxy \(sleepAtProxy) ms, client \(sleepMs) ms")
             let pipelineMs = try #require(client["pipeline_ms"] as? Double)
             let selects = try #require(queries["select $1::int as n"])
             let slowestSelect = try #require(selects["max_ms"] as? Double)
@@ -170,14 +171,16 @@ struct ReportTests {
             let means = entries.compactMap { $0["mean_ms"] as? Double }
             #expect(entries.count == 3 && means.count == 3, "\(listing.stdout)")
             #expect(means == means.sorted(by: >), "not by mean time, largest first: \(means)")
-            // The 500 ms statement is the slowest on average unless the machine stalled another one as long.
+            // The 2 s statement is the slowest on average unless the machine stalled another one as long.
             let sleep = entries.first { $0["query"] as? String == "select pg_sleep($2), $1::text as marker" }
-            #expect(sleep != nil || means.last ?? 0 >= 500, "\(listing.stdout)")
+            #expect(sleep != nil || means.last ?? 0 >= 2000, "\(listing.stdout)")
             let text = try await ClientRunner.run(
                 PGLensProcess.binaryPath,
                 ["report", "--url", "http://127.0.0.1:\(process.httpPort)", "--format", "text"])
             #expect(text.exitCode == 0, "\(text)")
-            #expect(text.stdout.contains("[warning] slow_query: database app, application report-it"), "\(text.stdout)")
+            // Critical: the statement's p95 (2 s) reaches a second.
+            #expect(
+                text.stdout.contains("[critical] slow_query: database app, application report-it"), "\(text.stdout)")
             #expect(text.stdout.contains("select $1::int as n"), "\(text.stdout)")
         }
     }

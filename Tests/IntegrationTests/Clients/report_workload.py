@@ -5,7 +5,7 @@ Usage: python3 report_workload.py DSN APPLICATION_NAME MARKER
 - 100 identical parameterized SELECTs in one psycopg 3 pipeline (1 row each);
 - one simple Query holding three statements (1, 3 and 1 rows);
 - COPY ... TO STDOUT of 250 rows and COPY ... FROM STDIN of 40 rows (into a temporary table);
-- one statement of about 500 ms (pg_sleep) carrying MARKER as a text parameter.
+- one statement of about 2 s (pg_sleep) carrying MARKER as a text parameter.
 Autocommit, so that no BEGIN/COMMIT of the driver's own appears among the statements.
 """
 import json
@@ -47,7 +47,7 @@ def main():
         out["copy_in_rows"] = cur.fetchone()[0]
 
         started = time.monotonic()
-        cur.execute("SELECT pg_sleep(0.5), %s::text AS marker", (marker,))
+        cur.execute("SELECT pg_sleep(2.0), %s::text AS marker", (marker,))
         cur.fetchall()
         out["sleep_ms"] = (time.monotonic() - started) * 1000
     print(json.dumps(out))
