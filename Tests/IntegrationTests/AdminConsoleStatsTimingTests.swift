@@ -32,9 +32,20 @@ struct AdminConsoleStatsTimingTests {
     @Test("SHOW STATS_AVERAGES over a 1-second stats_period reflects a running workload")
     func averages() async throws {
         try await ProxyUnderTest.with(Console.config) { proxy in
+            // At least 5 s of queries. The averages are read once a whole stats period lies inside the
+            // workload: 2.1 s after its first query (on a loaded machine psql's login alone can take a
+            // second or more, so the time from the start proves nothing).
             async let workload = Console.app(
-                proxy, Array(repeating: ["-c", "SELECT pg_sleep(0.005)"], count: 500).flatMap { $0 })
-            try await Task.sleep(nanoseconds: 2_000_000_000)
+                proxy, Array(repeating: ["-c", "SELECT pg_sleep(0.005)"], count: 1000).flatMap { $0 })
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                let totals = try await Console.show(proxy, "STATS_TOTALS").rows(where: "database", is: "app").first
+                if Int(totals?["query_count"] ?? "") ?? 0 > 0 {
+                    break
+                }
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
+            try await Task.sleep(nanoseconds: 2_100_000_000)
             let averages = try await Console.show(proxy, "STATS_AVERAGES").rows(where: "database", is: "app").first
             let stats = try await Console.show(proxy, "STATS").rows(where: "database", is: "app").first
             let finished = try await workload
