@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Turn scripts/bench raw results (TSV: mode clients target round tps latency_ms proxy_cpu_us) into
-Markdown, one table per (mode, clients) cell, medians over rounds. proxy_cpu_us is the proxy process's
-CPU time (user + system) per transaction, nan for direct PostgreSQL.
+"""Turn scripts/bench raw results (TSV: mode clients target round tps latency_ms proxy_cpu_us
+postgres_cpu_us pgbench_cpu_us) into Markdown, one table per (mode, clients) cell, medians over rounds.
+proxy_cpu_us is the proxy process's CPU time (user + system) per transaction, nan for direct
+PostgreSQL; postgres_cpu_us and pgbench_cpu_us are PostgreSQL's (postmaster and all its children) and
+pgbench's.
 
 usage: bench_report.py RESULTS.tsv TARGETS(comma list)
 """
@@ -58,6 +60,24 @@ def parity_floor(direct, direct_tls, pglens):
     return tls_ratio - pglens / direct
 
 
+def tls_cpu_line(cpus, others):
+    """TLS's CPU per transaction as measured: pglens's own (four record operations per round trip),
+    and pgbench's plus PostgreSQL's (four as well), directly and through pglens; None without the data."""
+
+    def both(t):
+        pg, pgb = others.get(t, (None, None))
+        return pg + pgb if pg is not None and pgb is not None else None
+
+    pieces = []
+    if cpus.get("pglens+tls") is not None and cpus.get("pglens") is not None:
+        pieces.append(f"pglens {cpus['pglens+tls'] - cpus['pglens']:.1f}")
+    if both("direct+tls") is not None and both("direct") is not None:
+        pieces.append(f"pgbench + PostgreSQL direct {both('direct+tls') - both('direct'):.1f}")
+    if both("pglens+tls") is not None and both("pglens") is not None:
+        pieces.append(f"pgbench + PostgreSQL through pglens {both('pglens+tls') - both('pglens'):.1f}")
+    return "TLS CPU per transaction (µs, TLS run minus plain run): " + ", ".join(pieces) if pieces else None
+
+
 def bound_verdict(interval):
     """What the interval of the TLS-minus-plain difference says of the bound."""
     low, high = interval
@@ -73,28 +93,36 @@ def main(path, targets):
     for line in open(path):
         fields = line.rstrip("\n").split("\t")
         mode, clients, target, _round, tps, lat = fields[:6]
-        cpu = fields[6] if len(fields) > 6 else "nan"
+        cpu, pg_cpu, pgbench_cpu = (fields[6:9] + ["nan"] * 3)[:3]
         cell = cells.setdefault((mode, int(clients)), {})
-        cell.setdefault(target, []).append((float(tps), float(lat), float(cpu)))
+        cell.setdefault(target, []).append(
+            (float(tps), float(lat), float(cpu), float(pg_cpu), float(pgbench_cpu)))
     for (mode, clients), runs in cells.items():
         rounds = max(len(v) for v in runs.values())
         print(f"### `-M {mode}`, `-c {clients}` (median of {rounds} run{'s' if rounds != 1 else ''})")
         print()
-        print("| target | TPS | avg latency (ms) | proxy CPU per txn (µs) | failed runs |")
-        print("|---|---:|---:|---:|---:|")
+        print(
+            "| target | TPS | avg latency (ms) | proxy CPU per txn (µs) | PostgreSQL CPU per txn (µs) "
+            "| pgbench CPU per txn (µs) | failed runs |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|")
         tps = {}
         cpus = {}
+        others = {}
         for t in targets:
             if t not in runs:
                 continue
             r = runs[t]
-            tps[t] = med([x for x, _, _ in r])
-            lat = med([y for _, y, _ in r])
-            cpu = med([z for _, _, z in r])
+            tps[t] = med([x[0] for x in r])
+            lat = med([x[1] for x in r])
+            cpu = med([x[2] for x in r])
             cpus[t] = cpu
-            failed = sum(1 for x, _, _ in r if x != x)
-            cpu_text = fmt(cpu, ".1f") if cpu is not None else "–"
-            print(f"| {t} | {fmt(tps[t], '.0f')} | {fmt(lat, '.3f')} | {cpu_text} | {failed} |")
+            pg_cpu = med([x[3] for x in r])
+            pgbench_cpu = med([x[4] for x in r])
+            others[t] = (pg_cpu, pgbench_cpu)
+            failed = sum(1 for x in r if x[0] != x[0])
+            cells_text = [fmt(v, ".1f") if v is not None else "–" for v in (cpu, pg_cpu, pgbench_cpu)]
+            print(f"| {t} | {fmt(tps[t], '.0f')} | {fmt(lat, '.3f')} | {' | '.join(cells_text)} | {failed} |")
         ratios = []
         for other in ("direct", "pgbouncer"):
             if tps.get("pglens") and tps.get(other):
@@ -117,17 +145,20 @@ def main(path, targets):
                         + ", ".join(f"{x:+.2f}" for x in per_round)
                         + f" (median {statistics.median(per_round):+.2f})"
                     )
-                    floor = parity_floor(tps["direct"], tps["direct+tls"], tps["pglens"])
-                    ratios.append(
-                        f"at parity (pglens's TLS record operations costing what pgbench's and PostgreSQL's cost) "
-                        f"it would be {floor:+.2f}"
-                    )
                     interval = bootstrap_interval(per_round)
                     if interval:
                         ratios.append(
                             f"95 % bootstrap interval of that median {interval[0]:+.2f} to {interval[1]:+.2f}: "
                             + bound_verdict(interval)
                         )
+                    floor = parity_floor(tps["direct"], tps["direct+tls"], tps["pglens"])
+                    ratios.append(
+                        f"at parity (pglens's TLS record operations costing what pgbench's and PostgreSQL's cost) "
+                        f"the difference would be {floor:+.2f}"
+                    )
+                tls_cpu = tls_cpu_line(cpus, others)
+                if tls_cpu:
+                    ratios.append(tls_cpu)
         if ratios:
             print()
             print("; ".join(ratios))
