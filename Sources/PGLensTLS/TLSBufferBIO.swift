@@ -1,14 +1,6 @@
 import COpenSSL
 import NIOCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The ciphertext buffers of one ``TLSConnection``, and the OpenSSL `BIO` that reads and writes them: a
 /// memory BIO whose memory is NIO's `ByteBuffer`s. OpenSSL reads the peer's ciphertext straight from the
 /// buffer the channel read (no copy into a BIO of OpenSSL's own), and writes the ciphertext for the peer

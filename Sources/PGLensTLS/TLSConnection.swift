@@ -80,11 +80,6 @@ public final class TLSConnection {
         buffers.append(input: buffer)
     }
 
-    /// How many ciphertext bytes wait to be sent to the peer.
-    public var pendingCiphertextCount: Int {
-        buffers.outputCount
-    }
-
     /// Takes the ciphertext waiting for the peer, as OpenSSL wrote it, or `nil` when there is none. Call
     /// after every other step.
     public func takeCiphertext() -> ByteBuffer? {
