@@ -203,7 +203,12 @@ struct AdminConsoleTimingTests {
 
     @Test("PAUSE holds a new client until RESUME")
     func pauseAndResume() async throws {
-        try await ProxyUnderTest.with(Self.config) { proxy in
+        // A paused client counts against query_wait_timeout, as in PgBouncer. The test's three console
+        // calls (each a psql login) took over the default 5 s under CI's load once, and the paused client
+        // was refused before RESUME came: give it room.
+        var config = Self.config
+        config.queryWaitTimeout = 60
+        try await ProxyUnderTest.with(config) { proxy in
             let pause = try await Self.console(proxy, "PAUSE app")
             #expect(pause.exitCode == 0 && pause.stdout.contains("PAUSE"), "\(pause)")
             let started = Date()
