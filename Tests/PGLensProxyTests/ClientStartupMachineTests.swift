@@ -545,12 +545,13 @@ import Testing
             ]))
         let expected = AuthenticatedClient(
             user: "alice", database: "app",
+            // `options` first, as PostgreSQL applies them: the other parameters win over them.
             settings: [
+                StartupParameter(name: "search_path", value: "my schema"),
+                StartupParameter(name: "statement_timeout", value: "5s"),
                 StartupParameter(name: "application_name", value: "psql"),
                 StartupParameter(name: "DateStyle", value: "ISO, MDY"),
                 StartupParameter(name: "client_encoding", value: "UTF8"),
-                StartupParameter(name: "search_path", value: "my schema"),
-                StartupParameter(name: "statement_timeout", value: "5s"),
             ],
             applicationName: "psql", recoveredServerCredential: nil)
         #expect(

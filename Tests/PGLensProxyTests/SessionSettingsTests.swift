@@ -4,59 +4,88 @@ import Testing
 @testable import PGLensProxy
 
 @Suite struct SessionSettingsTests {
-    static func statement(_ name: String, _ value: String) -> String {
-        SessionSettings.setStatement(StartupParameter(name: name, value: value))
+    static let defaults = ["TimeZone": "UTC", "DateStyle": "ISO, MDY", "application_name": ""]
+
+    static func profile(_ pairs: KeyValuePairs<String, String>) -> ClientSettingsProfile {
+        ClientSettingsProfile(
+            settings: pairs.map { StartupParameter(name: $0.key, value: $0.value) }, reportedDefaults: defaults)
     }
 
-    @Test func plainNameAndValue() {
-        #expect(Self.statement("search_path", "public") == #"SET "search_path" TO 'public'"#)
+    @Test func freshConnectionAndNoSettingsNeedsNothing() {
+        #expect(SessionSettings.statements(from: .defaults, to: .empty) == nil)
+        #expect(SessionSettings.state(after: .empty).isDefaults)
     }
 
-    @Test func emptyValue() {
-        #expect(Self.statement("application_name", "") == #"SET "application_name" TO ''"#)
+    @Test func settingsEqualToTheReportedDefaultsNeedNothing() {
+        let profile = Self.profile(["timezone": "UTC", "DateStyle": "ISO, MDY"])
+        #expect(profile.isEmpty)
+        #expect(SessionSettings.statements(from: .defaults, to: profile) == nil)
     }
 
-    @Test func mixedCaseNameKeepsItsCase() {
-        #expect(Self.statement("DateStyle", "ISO, MDY") == #"SET "DateStyle" TO 'ISO, MDY'"#)
-    }
-
-    @Test func singleQuoteInValueIsDoubled() {
-        #expect(Self.statement("application_name", "it's") == #"SET "application_name" TO 'it''s'"#)
+    @Test func freshConnectionGetsEverySettingThroughSetConfig() {
+        let profile = Self.profile(["search_path": "foo,public", "TimeZone": "Asia/Tokyo"])
         #expect(
-            Self.statement("application_name", "'; DROP TABLE t; --")
-                == #"SET "application_name" TO '''; DROP TABLE t; --'"#)
+            SessionSettings.statements(from: .defaults, to: profile)
+                == "SELECT pg_catalog.set_config('search_path', 'foo,public', false), "
+                + "pg_catalog.set_config('TimeZone', 'Asia/Tokyo', false)")
     }
 
-    @Test func doubleQuoteInNameIsDoubled() {
-        #expect(Self.statement(#"we"ird"#, "v") == #"SET "we""ird" TO 'v'"#)
-        #expect(Self.statement(#"x" TO 'y'; --"#, "v") == #"SET "x"" TO 'y'; --" TO 'v'"#)
+    @Test func sameProfileAsAppliedNeedsNothing() {
+        let profile = Self.profile(["search_path": "foo"])
+        #expect(SessionSettings.statements(from: .applied(profile), to: profile) == nil)
+        // Equal by value, not only the same object.
+        #expect(SessionSettings.statements(from: .applied(Self.profile(["search_path": "foo"])), to: profile) == nil)
     }
 
-    @Test func doubleQuoteInValueIsKept() {
+    @Test func anotherClientsSettingsAreResetAndOnlyDifferencesSet() {
+        let previous = Self.profile(["TimeZone": "Asia/Tokyo", "search_path": "foo", "work_mem": "8MB"])
+        let next = Self.profile(["search_path": "bar", "work_mem": "8MB"])
         #expect(
-            Self.statement("search_path", #""My Schema", public"#) == #"SET "search_path" TO '"My Schema", public'"#)
+            SessionSettings.statements(from: .applied(previous), to: next)
+                == #"RESET "TimeZone"; SELECT pg_catalog.set_config('search_path', 'bar', false)"#)
     }
 
-    @Test func singleQuoteInNameIsKept() {
-        #expect(Self.statement("a'b", "v") == #"SET "a'b" TO 'v'"#)
+    @Test func aClientWithoutSettingsGetsThePreviousOnesReset() {
+        let previous = Self.profile(["default_transaction_read_only": "on", "statement_timeout": "1234"])
+        #expect(
+            SessionSettings.statements(from: .applied(previous), to: .empty)
+                == #"RESET "default_transaction_read_only"; RESET "statement_timeout""#)
+        #expect(SessionSettings.state(after: .empty).isDefaults)
     }
 
-    @Test func backslashInValueUsesAnEscapeString() {
-        #expect(Self.statement("search_path", #"C:\dir"#) == #"SET "search_path" TO E'C:\\dir'"#)
-        #expect(Self.statement("x", #"\\"#) == #"SET "x" TO E'\\\\'"#)
+    @Test func unknownStateStartsWithResetAll() {
+        #expect(SessionSettings.statements(from: .unknown, to: .empty) == "RESET ALL")
+        #expect(
+            SessionSettings.statements(from: .unknown, to: Self.profile(["work_mem": "4MB"]))
+                == "RESET ALL; SELECT pg_catalog.set_config('work_mem', '4MB', false)")
     }
 
-    @Test func backslashAndQuoteInValue() {
-        #expect(Self.statement("x", #"a\'b"#) == #"SET "x" TO E'a\\''b'"#)
-        #expect(Self.statement("x", #"end\"#) == #"SET "x" TO E'end\\'"#)
+    @Test func theLastValueOfANameWinsWhateverItsCase() {
+        let profile = ClientSettingsProfile(
+            settings: [
+                StartupParameter(name: "timezone", value: "Asia/Tokyo"),
+                StartupParameter(name: "TimeZone", value: "Europe/Paris"),
+            ], reportedDefaults: Self.defaults)
+        #expect(profile.entries.count == 1)
+        #expect(profile["timezone"]?.value == "Europe/Paris")
     }
 
-    @Test func backslashInNameIsLiteralInAQuotedIdentifier() {
-        #expect(Self.statement(#"a\b"#, "v") == #"SET "a\b" TO 'v'"#)
-        #expect(Self.statement(#"a\"b"#, #"c\d"#) == #"SET "a\""b" TO E'c\\d'"#)
+    @Test func valuesAndNamesAreQuotedAsConstants() {
+        #expect(SessionSettings.literal("it's") == "'it''s'")
+        #expect(SessionSettings.literal("'; DROP TABLE t; --") == "'''; DROP TABLE t; --'")
+        #expect(SessionSettings.literal(#"a\b"#) == #"E'a\\b'"#)
+        #expect(SessionSettings.literal(#"a\'b"#) == #"E'a\\''b'"#)
+        #expect(SessionSettings.quotedIdentifier(#"we"ird"#) == #""we""ird""#)
+        let profile = Self.profile([#"x', 'y', false); DROP TABLE t; --"#: "v"])
+        #expect(
+            SessionSettings.statements(from: .defaults, to: profile)
+                == #"SELECT pg_catalog.set_config('x'', ''y'', false); DROP TABLE t; --', 'v', false)"#)
     }
+}
 
-    @Test func unicodeIsKept() {
-        #expect(Self.statement("application_name", "zürich ☃") == "SET \"application_name\" TO 'zürich ☃'")
+extension ServerSettingsState {
+    var isDefaults: Bool {
+        if case .defaults = self { return true }
+        return false
     }
 }

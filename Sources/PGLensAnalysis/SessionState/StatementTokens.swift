@@ -25,6 +25,9 @@ struct StatementTokens {
     func sessionStateKinds() -> [SessionStateKind] {
         var kinds: [SessionStateKind] = []
         if let leading = leadingSessionStateKind() { kinds.append(leading) }
+        if keyword(at: 0, "do") {
+            for kind in doBlockSessionStateKinds() where !kinds.contains(kind) { kinds.append(kind) }
+        }
         var sawAdvisoryLock = false
         var sawSetConfig = false
         for index in tokens.indices where tokens[index].kind == .identifier {
@@ -108,9 +111,17 @@ struct StatementTokens {
             }
             if argument == 2 { third.append(token) }
         }
-        guard argument == 2, third.count == 1, let value = third.first else { return false }
-        if lexer.isKeyword(value, "false") { return true }
-        let text = lexer.text(of: value)
-        return value.kind == .string && (text == "'false'" || text == "'f'")
+        guard argument == 2 else { return false }
+        // Only a constant true keeps the setting to the transaction: a parameter (`$3`), a column or an
+        // expression may be false, and is taken as such.
+        return !(third.count == 1 && isConstantTrue(third[0]))
+    }
+
+    /// `true`, or a string PostgreSQL reads as boolean true (`'t'`, `'on'`, `'yes'`, `'1'`).
+    private func isConstantTrue(_ token: SQLToken) -> Bool {
+        if lexer.isKeyword(token, "true") { return true }
+        guard token.kind == .string else { return false }
+        let text = lexer.text(of: token).lowercased()
+        return ["'true'", "'t'", "'tr'", "'tru'", "'on'", "'yes'", "'y'", "'ye'", "'1'"].contains(text)
     }
 }

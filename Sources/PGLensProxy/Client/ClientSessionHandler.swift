@@ -81,9 +81,12 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// For the time limits (kept only when one is on): when the client last sent something, since when
     /// the server owes an answer, and when pglens cancelled it.
     private var lastClientMessage = NIODeadline.now()
-    /// The parameters of the last server connection that already had the client's settings (no `SET`
-    /// needed).
-    private var matchingParameters: [String: String]?
+    /// The settings the client's session must have on any server connection it is given (set at login,
+    /// once the pool's defaults are known).
+    private var settingsProfile = ClientSettingsProfile.empty
+    /// The server connection's parameters when it was linked: under transaction pooling, a change by the
+    /// time it is given back means the client changed a reported setting in a way pglens could not see.
+    private var linkedParameters: [String: String] = [:]
     private var requestOutstandingSince: NIODeadline?
     private var cancelledAt: NIODeadline?
     private var sweeper: SessionSweeper?
@@ -377,6 +380,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
         // Log in at once with the pool's parameters; a server connection is taken at the first request.
         announce(Self.announced(defaults, settings: client.settings))
+        settingsProfile = ClientSettingsProfile(settings: client.settings, reportedDefaults: defaults)
         state = .idle
         sendLoginCompletion()
         if !heldInput.isEmpty { requestServer(.request) }
@@ -480,6 +484,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             shared.pools.release(server, resetQuery: nil)
             serverRequestedAt = nil
             announce(Self.announced(server.loginParameters, settings: client.settings))
+            settingsProfile = ClientSettingsProfile(settings: client.settings, reportedDefaults: server.loginParameters)
             state = .idle
             sendLoginCompletion()
             if !heldInput.isEmpty { requestServer(.request) }
@@ -488,26 +493,26 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
     }
 
-    /// Applies the client's settings to the server connection where they differ, then links it.
+    /// Brings the server connection's settings to the client's (`SessionSettings` decides what that
+    /// takes), then links it.
     private func prepare(_ server: ServerConnection, for client: AuthenticatedClient) {
-        // The same (shared) parameters as the last connection found to match: nothing to compare.
-        if let matchingParameters, server.parameters == matchingParameters { return link(server) }
-        let statements = client.settings.compactMap { setting -> String? in
-            server.parameters[setting.name] == setting.value ? nil : SessionSettings.setStatement(setting)
-        }
-        guard !statements.isEmpty else {
-            matchingParameters = server.parameters
-            return link(server)
-        }
+        let profile = settingsProfile
+        guard let sql = SessionSettings.statements(from: server.settings, to: profile) else { return link(server) }
         state = .preparingServer(server)
-        server.runInternalQuery(statements.joined(separator: "; ")).hop(to: eventLoop).whenComplete { [self] result in
+        // Until the statements succeed, nobody knows what the connection holds.
+        server.settings = .unknown
+        server.runInternalQuery(sql).hop(to: eventLoop).whenComplete { [self] result in
             switch result {
             case .success(let outcome):
+                if outcome.error == nil { server.settings = SessionSettings.state(after: profile) }
                 guard case .preparingServer = state else {
                     return shared.pools.release(server, resetQuery: resetQuery(after: server))
                 }
                 if let error = outcome.error {
-                    shared.pools.release(server, resetQuery: resetQuery(after: server))
+                    shared.pools.release(server, resetQuery: shared.configuration.serverResetQuery.nilIfEmpty)
+                    logger.warning(
+                        "a setting the client sent at startup was refused by the server",
+                        metadata: ["sqlstate": "\(error.sqlState?.code ?? "")", "error": "\(error.message)"])
                     return sendErrorAndClose(error.withSeverity("FATAL"))
                 }
                 link(server)
@@ -533,6 +538,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
         }
         server.link(to: self)
         state = .linked(server)
+        linkedParameters = server.parameters
         // What the client was told may differ from this connection's values (after the SETs, or another
         // client's settings on it).
         // Connections with equal parameters share one dictionary (`ParameterSetInterner`), and so does
@@ -783,6 +789,19 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
     /// server owes nothing.
     private func releaseIfAtRest(_ server: ServerConnection) {
         guard traffic.transactionPooling, traffic.transactionStatus == .idle, traffic.isAtRest else { return }
+        if traffic.takeSettingsReset() { server.settings = .defaults }
+        if server.parameters != linkedParameters {
+            // A reported setting changed by a statement pglens could not read (a function, a DO block
+            // it could not see into): the connection is not what the next client expects.
+            server.settings = .unknown
+            if traffic.sessionStatePolicy == .pin {
+                traffic.pin()
+                logger.info(
+                    "the server reported a changed setting under pool_mode = transaction; the client keeps its server connection",
+                    metadata: ["client": "c\(clientID)"])
+                return
+            }
+        }
         state = .idle
         cancelRoute?.update(nil)
         let pools = shared.pools
@@ -915,6 +934,13 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             if let poolKey { _ = shared.pools.cancelWait(key: poolKey, waiter: waiter) }
         case .linked(let server):
             let resetQuery = resetQuery(after: server)
+            if resetQuery == nil {
+                if traffic.takeSettingsReset() { server.settings = .defaults }
+                // Given back as it is: what the client set stays unless pglens followed all of it.
+                if !traffic.transactionPooling || traffic.pinned || server.parameters != linkedParameters {
+                    server.settings = .unknown
+                }
+            }
             let reusable = traffic.leavesServerReusable
             let status = traffic.transactionStatus
             let pools = shared.pools

@@ -319,7 +319,8 @@ struct ClientStartupMachine {
         state = .done
         guard pending.known else { return authenticationFailed(pending) }
         let startup = pending.startup
-        var settings: [StartupParameter] = []
+        // As PostgreSQL applies them: `options` first, then the other parameters (which win).
+        var settings = Self.settings(fromOptions: startup.options ?? "")
         for parameter in startup.parameters {
             switch parameter.name {
             case "user", "database", "replication", "options":
@@ -329,7 +330,6 @@ struct ClientStartupMachine {
                 settings.append(parameter)
             }
         }
-        settings += Self.settings(fromOptions: startup.options ?? "")
         let client = AuthenticatedClient(
             user: startup.user ?? "", database: startup.database ?? "", settings: settings,
             applicationName: startup.applicationName ?? "", recoveredServerCredential: recovered)

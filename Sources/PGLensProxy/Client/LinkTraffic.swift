@@ -27,6 +27,8 @@ struct LinkTraffic: Sendable {
     private let detector = SessionStateDetector()
     /// The client keeps its server connection until it leaves: it left session state on it.
     private(set) var pinned = false
+    /// Set by a client's `DISCARD ALL`, taken by `takeSettingsReset()`.
+    private var settingsReset = false
     /// Statements seen leaving session state, with what was done, not yet taken by the caller.
     private(set) var sessionStateUses: [(use: SessionStateUse, action: SessionStatePolicy)] = []
     /// WARNING notices owed to the client (policy `warn`), sent before the next ReadyForQuery.
@@ -91,6 +93,16 @@ struct LinkTraffic: Sendable {
     var leavesServerReusable: Bool {
         pending.isEmpty && !Self.extendedTypes.contains(clientScanner.lastType)
             && !clientScanner.hasPartialMessage && !serverScanner.hasPartialMessage
+    }
+
+    /// Keeps the server connection for the rest of the session (session state was found after the fact).
+    mutating func pin() { pinned = true }
+
+    /// Whether the client sent `DISCARD ALL` since the last call: the connection's settings are the
+    /// defaults again.
+    mutating func takeSettingsReset() -> Bool {
+        defer { settingsReset = false }
+        return settingsReset
     }
 
     /// Hands over the session-state statements seen since the last call.
@@ -406,7 +418,12 @@ struct LinkTraffic: Sendable {
     private mutating func deallocation(_ text: String, statements: inout ServerStatementCache) -> Inspection? {
         guard Self.startsWithDeallocateOrDiscard(text) else { return nil }
         switch detector.leadingCommand(of: text) {
-        case .deallocateAll, .discardAll:
+        case .discardAll:
+            settingsReset = true
+            router.forgetAll()
+            statements.removeAll()
+            return Inspection.none
+        case .deallocateAll:
             router.forgetAll()
             statements.removeAll()
             return Inspection.none

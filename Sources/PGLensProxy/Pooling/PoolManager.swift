@@ -149,6 +149,7 @@ final class PoolManager: @unchecked Sendable {
             case .success(let outcome) where outcome.error == nil && outcome.transactionStatus == .idle:
                 // `DISCARD ALL` (the usual reset query) also dropped the prepared statements.
                 server.statements.removeAll()
+                server.settings = .defaults
                 self.finishRelease(server, reusable: true)
             case .success, .failure:
                 self.finishRelease(server, reusable: false)

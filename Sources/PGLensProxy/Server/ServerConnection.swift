@@ -51,6 +51,9 @@ final class ServerConnection: @unchecked Sendable {
     /// The statements pglens prepared on this connection under transaction pooling. Used by whoever holds
     /// the connection; the pool hands it over under its lock.
     var statements = ServerStatementCache(capacity: 200)
+    /// The session settings on the connection, as far as pglens knows (`SessionSettings` decides from it
+    /// what a client needs before it gets the connection). Used by whoever holds the connection.
+    var settings: ServerSettingsState = .defaults
     /// Reads that arrived for an owner on another loop, handed over at read-complete.
     private var pendingReads: [ByteBuffer] = []
 
