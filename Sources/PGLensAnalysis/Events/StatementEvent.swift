@@ -22,6 +22,10 @@ public struct StatementEvent: Sendable {
     public var text: StatementText
     /// Bind parameter values as text (nil for SQL NULL or binary values), only when parameter capture is on.
     public var parameters: [String?]?
+    /// A hash of the statement's parameter values, to tell repeated values from different ones without
+    /// keeping them: of the Bind values when the proxy hashed them, of the raw text for literal SQL (set by
+    /// the analysis consumer before normalizing it); nil when unknown.
+    public var parameterHash: UInt64?
     /// When the statement started at the proxy (the Query or Execute was forwarded), as a monotonic clock
     /// reading in nanoseconds (for example NIO's `NIODeadline.now().uptimeNanoseconds`): for durations and
     /// ordering; only differences between readings mean anything.

@@ -19,6 +19,10 @@ public struct FindingKind: RawRepresentable, Hashable, Sendable, Codable, Expres
     public static let sessionStateInTransactionMode: FindingKind = "session_state_in_transaction_mode"
     /// The same statement repeated once per row of a preceding statement.
     public static let nPlusOne: FindingKind = "n_plus_one"
+    /// Single-row INSERTs of one statement in a loop.
+    public static let repeatedInsert: FindingKind = "repeated_insert"
+    /// The same statement with the same parameters more than once in one unit of work.
+    public static let duplicateQuery: FindingKind = "duplicate_query"
 
     /// Decodes the kind from a JSON string.
     public init(from decoder: any Decoder) throws {

@@ -61,6 +61,15 @@ public final class AnalysisPipeline: Sendable {
         state.withLockedValue { state in
             // In place: a copy per event would retain each of its strings once more.
             for position in batch.indices {
+                if batch[position].parameterHash == nil,
+                    case .simpleQuery(let text, let index, _) = batch[position].text
+                {
+                    // Literal SQL: its constants are its parameters, and the raw text differs when they do.
+                    var hasher = FNV1a64()
+                    hasher.combine(text)
+                    hasher.combine(UInt8(truncatingIfNeeded: index))
+                    batch[position].parameterHash = hasher.value
+                }
                 batch[position].text = batch[position].text.resolved(using: &state.normalizationCache)
                 state.statistics.record(batch[position])
                 state.slowLog.record(batch[position])

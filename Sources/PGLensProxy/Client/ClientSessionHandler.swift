@@ -512,7 +512,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                     shared.pools.release(server, resetQuery: shared.configuration.serverResetQuery.nilIfEmpty)
                     logger.warning(
                         "a setting the client sent at startup was refused by the server",
-                        metadata: ["sqlstate": "\(error.sqlState?.code ?? "")", "error": "\(error.message)"])
+                        metadata: ["sqlstate": "\(error.sqlState?.code ?? "")", "error": "\(error.message ?? "")"])
                     return sendErrorAndClose(error.withSeverity("FATAL"))
                 }
                 link(server)
@@ -769,7 +769,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             eventSequence += 1
             let startNanoseconds = record.start.uptimeNanoseconds
             let sinceAnchor = Double(Int64(startNanoseconds) - Int64(shared.clockAnchor.monotonic.uptimeNanoseconds))
-            let event = StatementEvent(
+            var event = StatementEvent(
                 clientConnectionID: clientID, sequence: eventSequence, clientAddress: clientAddress,
                 database: client.database, user: client.user, applicationName: applicationName,
                 text: .simpleQuery(
@@ -780,6 +780,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                 durationNanoseconds: record.end.uptimeNanoseconds &- startNanoseconds, rows: record.rows,
                 bytesReturned: record.bytesReturned, sqlState: record.sqlState, serverWaitNanoseconds: serverWait,
                 inExplicitTransaction: record.inTransaction)
+            event.parameterHash = record.parameterHash
             serverWait = 0
             _ = analysis.offer(event)
         }

@@ -95,6 +95,19 @@ struct LinkTraffic: Sendable {
             && !clientScanner.hasPartialMessage && !serverScanner.hasPartialMessage
     }
 
+    /// FNV-1a over the first 256 bytes of a Bind's parameter part (formats, values, result formats) and its
+    /// length: enough to tell one loop's keys apart (detectors compare values by hash, never keep them),
+    /// at a bounded cost per message.
+    static func parameterHash(of parameterBytes: ByteBuffer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(parameterBytes.readableBytes)
+        parameterBytes.withUnsafeReadableBytes { bytes in
+            for byte in bytes.prefix(256) {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+        }
+        return hash
+    }
+
     /// Keeps the server connection for the rest of the session (session state was found after the fact).
     mutating func pin() { pinned = true }
 
@@ -221,7 +234,9 @@ struct LinkTraffic: Sendable {
                     bind.parameters[index].map { Self.parameterText($0, binary: bind.isBinaryParameter(at: index)) }
                 }
             }
-            tracker?.bind(portal: portal, statement: statement, parameters: parameters)
+            tracker?.bind(
+                portal: portal, statement: statement, parameters: parameters,
+                parameterHash: Self.parameterHash(of: body))
         case .execute:
             var body = frame.getSlice(
                 at: frame.readerIndex + MessageScanner.headerLength,

@@ -24,6 +24,8 @@ struct StatementTracker: Sendable {
         /// Which statement of `text` (for a simple Query of several statements); 0 for a Parse.
         var statementIndex: Int
         var parameters: [String?]?
+        /// A hash of the Bind message's parameter bytes (nil for a simple Query).
+        var parameterHash: UInt64?
         var start: NIODeadline
         var end: NIODeadline
         var rows: UInt64
@@ -38,6 +40,7 @@ struct StatementTracker: Sendable {
         var text: String?
         var statementIndex = 0
         var parameters: [String?]?
+        var parameterHash: UInt64?
         var start: NIODeadline
         var bytes: UInt64 = 0
         var isSimpleQuery: Bool
@@ -57,7 +60,7 @@ struct StatementTracker: Sendable {
     private var unnamedStatement: String?
     private var unnamedPortal: BoundPortal?
 
-    private typealias BoundPortal = (text: String?, parameters: [String?]?)
+    private typealias BoundPortal = (text: String?, parameters: [String?]?, parameterHash: UInt64)
     private var running: [Running] = []
     private var head = 0
     private var requestsSent = 0
@@ -99,8 +102,11 @@ struct StatementTracker: Sendable {
         }
     }
 
-    mutating func bind(portal: String, statement: String, parameters: [String?]?) {
-        let bound = (statement.isEmpty ? unnamedStatement : statements[statement], captureParameters ? parameters : nil)
+    mutating func bind(portal: String, statement: String, parameters: [String?]?, parameterHash: UInt64 = 0) {
+        let bound = (
+            statement.isEmpty ? unnamedStatement : statements[statement], captureParameters ? parameters : nil,
+            parameterHash
+        )
         if portal.isEmpty {
             unnamedPortal = bound
         } else {
@@ -112,7 +118,8 @@ struct StatementTracker: Sendable {
         let bound = portal.isEmpty ? unnamedPortal : portals[portal]
         append(
             Running(
-                text: bound?.text, parameters: bound?.parameters, start: time, isSimpleQuery: false,
+                text: bound?.text, parameters: bound?.parameters, parameterHash: bound?.parameterHash, start: time,
+                isSimpleQuery: false,
                 batch: requestsSent, inTransaction: inTransaction))
     }
 
@@ -201,7 +208,8 @@ struct StatementTracker: Sendable {
         let start = entry.isSimpleQuery ? entry.start : max(entry.start, min(outputReleasedAt, time))
         finished.append(
             Record(
-                text: text, statementIndex: entry.statementIndex, parameters: entry.parameters, start: start,
+                text: text, statementIndex: entry.statementIndex, parameters: entry.parameters,
+                parameterHash: entry.parameterHash, start: start,
                 end: time, rows: rows, bytesReturned: entry.bytes, sqlState: sqlState,
                 inTransaction: entry.inTransaction))
     }
