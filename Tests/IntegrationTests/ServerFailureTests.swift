@@ -51,7 +51,7 @@ struct ServerFailureTests {
             let dsn = ProxyUnderTest.dsn(port: proxy.port, user: "app", password: PostgresCluster.appPassword)
             async let scenario = ClientRunner.python("pool_lifetimes.py", ["killtx", dsn, directory], timeout: 90)
             var pid: Int32?
-            for _ in 0..<300 where pid == nil {
+            for _ in 0..<1200 where pid == nil {
                 pid = (try? String(contentsOfFile: directory + "/pid", encoding: .utf8)).flatMap { Int32($0) }
                 if pid == nil { try await Task.sleep(nanoseconds: 100_000_000) }
             }

@@ -34,7 +34,7 @@ struct SignalTests {
             let directory = try TempDirectory.make(prefix: "pglens-it-drain")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             async let clients = ClientRunner.python("drain_clients.py", [proxy.dsn(), directory])
-            try #require(try await Self.waitForFile(directory + "/ready", seconds: 30), "the clients never got ready")
+            try #require(try await Self.waitForFile(directory + "/ready", seconds: 120), "the clients never got ready")
             kill(process.pid, signal)
             // The listener closes; the transaction keeps pglens running.
             var refused = false
@@ -64,7 +64,7 @@ struct SignalTests {
             let directory = try TempDirectory.make(prefix: "pglens-it-drain")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             async let clients = ClientRunner.python("drain_clients.py", [proxy.dsn(), directory])
-            try #require(try await Self.waitForFile(directory + "/ready", seconds: 30), "the clients never got ready")
+            try #require(try await Self.waitForFile(directory + "/ready", seconds: 120), "the clients never got ready")
             kill(process.pid, SIGTERM)
             try await Task.sleep(nanoseconds: 500_000_000)
             #expect(kill(process.pid, 0) == 0, "pglens exited at the first SIGTERM with a transaction open")
