@@ -1,5 +1,5 @@
 /// What pglens knows of the session settings on a server connection.
-enum ServerSettingsState: Sendable {
+enum ServerSettingsState: Sendable, Equatable {
     /// As the connection logged in (it logs in with `user` and `database` only): the server's, role's
     /// and database's defaults; after a successful `DISCARD ALL` or `RESET ALL` too.
     case defaults

@@ -16,6 +16,7 @@ Cases:
                         client is disconnected.
 """
 import json
+import os
 import sys
 import time
 
@@ -160,8 +161,11 @@ def session_state(dsn, policy):
     # LISTEN/NOTIFY: the listener keeps its server connection (pin) and gets the notification.
     listener = psycopg.connect(dsn, autocommit=True)
     try:
-        listener.execute("LISTEN txn_pool_channel")
-        others[0].execute("NOTIFY txn_pool_channel, 'hello'")
+        # A channel of this run's own: the test runs this case directly and through pglens at once, on
+        # one cluster, and the other run's NOTIFY must not reach this listener.
+        channel = f"txn_pool_channel_{os.getpid()}"
+        listener.execute(f"LISTEN {channel}")
+        others[0].execute(f"NOTIFY {channel}, 'hello'")
         received = []
         for notify in listener.notifies(timeout=3, stop_after=1):
             received.append(notify.payload)

@@ -1,0 +1,4 @@
+extension String {
+    /// nil for the empty string (an unset configuration key).
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
