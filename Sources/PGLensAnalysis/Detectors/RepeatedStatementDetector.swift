@@ -20,7 +20,7 @@ public struct RepeatedStatementDetector: FindingDetector {
 
         /// Creates settings.
         public init(
-            minimumRepetitions: Int = 5, unitGapNanoseconds: UInt64 = 500_000_000, maximumConnections: Int = 10_000
+            minimumRepetitions: Int = 5, unitGapNanoseconds: UInt64 = 500_000_000, maximumConnections: Int = 4096
         ) {
             self.minimumRepetitions = minimumRepetitions
             self.unitGapNanoseconds = unitGapNanoseconds

@@ -31,8 +31,8 @@ struct UnitOfWork {
         var rowSourcesBefore: [RowSource]
     }
 
-    static let maximumDistinctValues = 256
-    static let maximumRuns = 512
+    static let maximumDistinctValues = 64
+    static let maximumRuns = 128
     static let maximumRowSources = 8
 
     let clientConnectionID: UInt64

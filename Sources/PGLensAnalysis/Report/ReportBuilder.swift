@@ -16,7 +16,17 @@ public struct ReportBuilder: Sendable {
         self.captureParameters = captureParameters
     }
 
-    /// The report: statements by total time (largest first), then findings by severity and time spent.
+    /// Round-trip waste first (N+1 before the others), then everything else.
+    static func rank(_ kind: FindingKind) -> Int {
+        switch kind {
+        case .nPlusOne: return 0
+        case .repeatedInsert, .duplicateQuery: return 1
+        default: return 2
+        }
+    }
+
+    /// The report: statements by total time (largest first), then findings: N+1 and other round-trip waste
+    /// first, each group by severity and time spent.
     public func build(
         statistics: StatementStatistics, slowLog: SlowQueryLog, findings: FindingsStore,
         detectors: [any FindingDetector] = [], counters: StatementEventQueue.Counters, windowStartedAt: Date,
@@ -27,6 +37,7 @@ public struct ReportBuilder: Sendable {
             + findings.findings(captureParameters: captureParameters)
         for detector in detectors { allFindings += detector.findings(captureParameters: captureParameters) }
         allFindings.sort { lhs, rhs in
+            if Self.rank(lhs.kind) != Self.rank(rhs.kind) { return Self.rank(lhs.kind) < Self.rank(rhs.kind) }
             if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
             if lhs.timeMilliseconds != rhs.timeMilliseconds { return lhs.timeMilliseconds > rhs.timeMilliseconds }
             return lhs.id < rhs.id

@@ -13,6 +13,9 @@ extension AnalysisConfiguration {
         slowQueryThresholds = SlowQueryThresholds(
             defaultMilliseconds: configuration.slowQueryThresholdMs,
             perDatabaseMilliseconds: configuration.databases.compactMapValues(\.slowQueryThresholdMs))
+        // N+1 queries, insert loops and duplicate queries per unit of work (defaults: 5 repetitions,
+        // a 500 ms idle gap).
+        detectors = [RepeatedStatementDetector()]
         self.instanceID = instanceID
         version = PGLensVersion.current
     }
