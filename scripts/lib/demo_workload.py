@@ -3,8 +3,10 @@
 Usage: python3 demo_workload.py DSN
 
 A small shop schema (customers, orders without an index on orders.customer_id) and the requests
-of a typical ORM-backed page: list 25 customers, then one query per customer for their orders
-(the N+1 pattern), plus a report that filters orders on an unindexed column.
+of a typical ORM-backed page, four times: list 25 customers, then one query per customer for their
+orders (the N+1 pattern), each page a request in a transaction of its own, as an ORM session runs it;
+plus a report that filters orders on an unindexed column. pglens should find one N+1 of 25, seen in
+4 requests.
 """
 import sys
 
@@ -27,10 +29,11 @@ def main():
             " FROM generate_series(1, 400000) g")
         cur.execute("ANALYZE demo_customers, demo_orders")
         for page in range(4):
-            cur.execute("SELECT id, name FROM demo_customers ORDER BY id LIMIT 25 OFFSET %s", (page * 25,))
-            for (customer_id, _name) in cur.fetchall():
-                cur.execute("SELECT id, total, status FROM demo_orders WHERE customer_id = %s", (customer_id,))
-                cur.fetchall()
+            with conn.transaction():
+                cur.execute("SELECT id, name FROM demo_customers ORDER BY id LIMIT 25 OFFSET %s", (page * 25,))
+                for (customer_id, _name) in cur.fetchall():
+                    cur.execute("SELECT id, total, status FROM demo_orders WHERE customer_id = %s", (customer_id,))
+                    cur.fetchall()
         for status in ("open", "paid", "open"):
             cur.execute("SELECT count(*), sum(total) FROM demo_orders WHERE status = %s", (status,))
             cur.fetchall()
