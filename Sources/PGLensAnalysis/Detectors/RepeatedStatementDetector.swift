@@ -34,6 +34,8 @@ public struct RepeatedStatementDetector: FindingDetector {
     public let configuration: Configuration
     private var units: [UInt64: UnitOfWork] = [:]
     private var aggregates = RepeatedStatementAggregates()
+    /// Each fingerprint's boundary kind, so that a statement is lexed for it once, not at every execution.
+    private var boundaries: [StatementFingerprint: UnitBoundary] = [:]
 
     /// Creates a detector.
     public init(configuration: Configuration = Configuration()) {
@@ -54,7 +56,7 @@ public struct RepeatedStatementDetector: FindingDetector {
                 close(id)
             }
         }
-        let boundary = UnitBoundary(normalizedText: statement.text)
+        let boundary = boundary(of: statement)
         if boundary == .resetsSession {
             // The pool's reset between two checkouts belongs to neither.
             close(id)
@@ -82,11 +84,20 @@ public struct RepeatedStatementDetector: FindingDetector {
 
     public mutating func reset() {
         units.removeAll()
+        boundaries.removeAll()
         aggregates = RepeatedStatementAggregates()
     }
 
     /// How many connections have a unit of work open (for tests and memory bounds).
     public var openUnits: Int { units.count }
+
+    private mutating func boundary(of statement: NormalizedStatement) -> UnitBoundary {
+        if let known = boundaries[statement.fingerprint] { return known }
+        if boundaries.count >= 8192 { boundaries.removeAll(keepingCapacity: true) }
+        let boundary = UnitBoundary(normalizedText: statement.text)
+        boundaries[statement.fingerprint] = boundary
+        return boundary
+    }
 
     private mutating func close(_ id: UInt64) {
         guard let unit = units.removeValue(forKey: id) else { return }

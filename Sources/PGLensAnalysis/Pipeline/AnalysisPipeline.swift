@@ -64,9 +64,11 @@ public final class AnalysisPipeline: Sendable {
                 if batch[position].parameterHash == nil,
                     case .simpleQuery(let text, let index, _) = batch[position].text
                 {
-                    // Literal SQL: its constants are its parameters, and the raw text differs when they do.
+                    // Literal SQL: its constants are its parameters, and the raw text differs when they do
+                    // (the first 4 KiB and the length: a bounded cost for any text).
                     var hasher = FNV1a64()
-                    hasher.combine(text)
+                    hasher.combine(text.utf8.prefix(4096))
+                    hasher.combine(withUnsafeBytes(of: UInt64(text.utf8.count).littleEndian) { Array($0) })
                     hasher.combine(UInt8(truncatingIfNeeded: index))
                     batch[position].parameterHash = hasher.value
                 }

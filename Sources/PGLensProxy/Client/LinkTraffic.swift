@@ -432,13 +432,10 @@ struct LinkTraffic: Sendable {
     /// `DEALLOCATE name`, `DEALLOCATE ALL` and `DISCARD ALL` sent as a simple query of one statement.
     private mutating func deallocation(_ text: String, statements: inout ServerStatementCache) -> Inspection? {
         guard Self.startsWithDeallocateOrDiscard(text) else { return nil }
-        switch detector.leadingCommand(of: text) {
-        case .discardAll:
-            settingsReset = true
-            router.forgetAll()
-            statements.removeAll()
-            return Inspection.none
-        case .deallocateAll:
+        let command = detector.leadingCommand(of: text)
+        switch command {
+        case .deallocateAll, .discardAll:
+            if command == .discardAll { settingsReset = true }
             router.forgetAll()
             statements.removeAll()
             return Inspection.none
