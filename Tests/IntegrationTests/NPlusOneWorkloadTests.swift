@@ -4,7 +4,7 @@ import Testing
 /// N+1 queries found in live traffic: a small app's request run with an N+1 (bound parameters, literal
 /// SQL, a pipeline, two connections at once) and its clean twins, through pglens, then pglens's report.
 @Suite("N+1 in the report", .serialized, .disabled(if: ProxyUnderTest.isDirect, "reads pglens's own report"))
-struct NPlusOneTests {
+struct NPlusOneWorkloadTests {
     private static let parent = "select id, customer_id from np_orders where shop_id = $1 order by id"
     private static let child = "select id, name from np_customers where id = $1"
 

@@ -4,7 +4,7 @@ import Testing
 /// Startup parameters and `options` follow their client: under either pool mode, every client sees what
 /// PostgreSQL shows it directly, and none sees another's.
 @Suite("client settings through pglens", .serialized)
-struct SettingsIsolationTests {
+struct SettingsIsolationWorkloadTests {
     @Test(
         "15 clients of five kinds of settings over a pool of 2 each see exactly what they see directly",
         arguments: ["transaction", "session"])
@@ -31,7 +31,7 @@ struct SettingsIsolationTests {
     }
 }
 
-extension SettingsIsolationTests {
+extension SettingsIsolationWorkloadTests {
     @Test("set_config in a DO block or with bound parameters pins the client; nobody else sees it")
     func hiddenSetConfigPins() async throws {
         let cluster = try await PostgresCluster.shared()
