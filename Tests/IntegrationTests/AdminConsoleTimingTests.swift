@@ -154,7 +154,9 @@ struct AdminConsoleTimingTests {
     @Test("a connected client appears in SHOW CLIENTS, linked to its server in SHOW SERVERS")
     func clientsAndServers() async throws {
         try await ProxyUnderTest.with(Self.config) { proxy in
-            async let sleeper = Self.app(proxy, ["-c", "SELECT pg_sleep(5)"])
+            // Long enough for three console logins on a slow machine (each a psql process): the client must
+            // still be running its query when SHOW POOLS is read.
+            async let sleeper = Self.app(proxy, ["-c", "SELECT pg_sleep(15)"])
             let clients = try await Self.eventually(proxy, "CLIENTS") { table in
                 table.rows(where: "database", is: "app").first?["state"] == "active"
             }.rows(where: "database", is: "app")
@@ -256,7 +258,9 @@ struct AdminConsoleTimingTests {
     func killClient() async throws {
         try await ProxyUnderTest.with(Self.config) { proxy in
             let started = Date()
-            async let victim = Self.app(proxy, ["-c", "SELECT pg_sleep(10)"])
+            // The victim would run 30 s; KILL_CLIENT must end it long before, even with the console's psql
+            // logins slow on a loaded machine.
+            async let victim = Self.app(proxy, ["-c", "SELECT pg_sleep(30)"])
             let client = try await Self.eventually(proxy, "CLIENTS") { table in
                 table.rows(where: "database", is: "app").first?["state"] == "active"
             }.rows(where: "database", is: "app").first
@@ -266,7 +270,7 @@ struct AdminConsoleTimingTests {
             #expect(kill.exitCode == 0, "\(kill)")
             #expect(result.exitCode != 0)
             #expect(result.stderr.contains("KILL_CLIENT"), "\(result)")
-            #expect(Date().timeIntervalSince(started) < 8)
+            #expect(Date().timeIntervalSince(started) < 25)
             let after = try await Self.show(proxy, "CLIENTS").rows(where: "database", is: "app")
             #expect(after.isEmpty, "\(after)")
             let missing = try await Self.console(proxy, "KILL_CLIENT 999999")
@@ -294,7 +298,9 @@ struct AdminConsoleTimingTests {
     @Test("KILL drops the clients and server connections of a database; DISABLE refuses new logins")
     func killAndDisable() async throws {
         try await ProxyUnderTest.with(Self.config) { proxy in
-            async let victim = Self.app(proxy, ["-c", "SELECT pg_sleep(10)"])
+            // The victim would run 30 s; KILL_CLIENT must end it long before, even with the console's psql
+            // logins slow on a loaded machine.
+            async let victim = Self.app(proxy, ["-c", "SELECT pg_sleep(30)"])
             _ = try await Self.eventually(proxy, "SERVERS") { table in
                 table.rows(where: "database", is: "app").first?["state"] == "active"
             }

@@ -153,7 +153,7 @@ struct PoolLifetimeTimingTests {
 
     @Test("server_login_retry: after a failed connect, clients get the error at once and no new attempt is made")
     func loginRetry() async throws {
-        var config = Self.config(["pl_down"], ["server_login_retry = 8"])
+        var config = Self.config(["pl_down"], ["server_login_retry = 15"])
         config.serverPorts = ["pl_down": try Net.freePort()]
         try await ProxyUnderTest.with(config) { proxy in
             func attempt() async throws -> CommandResult {
@@ -170,9 +170,9 @@ struct PoolLifetimeTimingTests {
                 let run = try await attempt()
                 #expect(run.exitCode != 0 && run.stderr.contains("could not connect to server"), "\(run)")
             }
-            try #require(Date().timeIntervalSince(started) < 7.5, "the machine is too slow for this test's timing")
+            try #require(Date().timeIntervalSince(started) < 14, "the machine is too slow for this test's timing")
             #expect(attempts() == 1, "connection attempts within server_login_retry: \(attempts())")
-            try await Task.sleep(nanoseconds: 8_200_000_000)
+            try await Task.sleep(nanoseconds: 15_200_000_000)
             let later = try await attempt()
             #expect(later.exitCode != 0, "\(later)")
             #expect(attempts() == 2, "no new attempt after server_login_retry: \(attempts())")
