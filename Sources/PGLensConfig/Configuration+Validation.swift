@@ -70,6 +70,10 @@ extension Configuration {
         check(slowQueryLogSize >= 1, "slow_query_log_size", "must be at least 1")
         check(statsMaxStatements >= 1, "stats_max_statements", "must be at least 1")
         check(analysisQueueSize >= 1, "analysis_queue_size", "must be at least 1")
+        check(nPlusOneMinRepetitions >= 2, "n_plus_one_min_repetitions", "must be at least 2")
+        check(
+            unitOfWorkGapMs.isFinite && unitOfWorkGapMs > 0, "unit_of_work_gap_ms",
+            "must be a number of milliseconds above 0")
         check(
             adminHTTPListen.trimmingWhitespace.isEmpty || ListenAddress(parsing: adminHTTPListen) != nil,
             "admin_http_listen", "must be host:port (for example 127.0.0.1:9930), or empty to turn the API off")

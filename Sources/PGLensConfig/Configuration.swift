@@ -100,6 +100,13 @@ public struct Configuration: Sendable, Equatable {
     public var statsMaxStatements: Int = 5000
     /// Statement events waiting for the analysis; when it is full, events are dropped and counted.
     public var analysisQueueSize: Int = 65536
+    /// The fewest executions of one statement with different values in one unit of work that make an N+1
+    /// (or an insert loop): 5, as Sentry's detector.
+    public var nPlusOneMinRepetitions: Int = 5
+    /// An idle gap on a client connection longer than this, in milliseconds, ends its unit of work (a web
+    /// request): the statements of one request follow each other within a few milliseconds, two requests on
+    /// a kept connection are further apart.
+    public var unitOfWorkGapMs: Double = 500
     /// `host:port` of the HTTP API (report, statements, health); empty turns it off.
     public var adminHTTPListen: String = "127.0.0.1:9930"
     /// A user that pglens logs in as to look up the secrets of users not in `[users]` with `auth_query`;
@@ -209,6 +216,7 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
             "analysis: \(analysis), capture_parameters: \(captureParameters), "
             + "slow_query_threshold_ms: \(slowQueryThresholdMs), slow_query_log_size: \(slowQueryLogSize), "
             + "stats_max_statements: \(statsMaxStatements), analysis_queue_size: \(analysisQueueSize), "
+            + "n_plus_one_min_repetitions: \(nPlusOneMinRepetitions), unit_of_work_gap_ms: \(unitOfWorkGapMs), "
             + "admin_http_listen: \(adminHTTPListen.debugDescription), "
             + "auth_user: \(authUser.debugDescription), auth_query: \(authQuery.debugDescription), "
             + "auth_dbname: \(authDBName.debugDescription), auth_query_cache_ttl: \(authQueryCacheTTL), "
@@ -250,6 +258,7 @@ extension Configuration: CustomReflectable {
                 "analysis": analysis, "captureParameters": captureParameters,
                 "slowQueryThresholdMs": slowQueryThresholdMs, "slowQueryLogSize": slowQueryLogSize,
                 "statsMaxStatements": statsMaxStatements, "analysisQueueSize": analysisQueueSize,
+                "nPlusOneMinRepetitions": nPlusOneMinRepetitions, "unitOfWorkGapMs": unitOfWorkGapMs,
                 "adminHTTPListen": adminHTTPListen, "authUser": authUser, "authQuery": authQuery,
                 "authDBName": authDBName, "authQueryCacheTTL": authQueryCacheTTL,
                 "adminUsers": adminUsers, "statsUsers": statsUsers, "statsPeriod": statsPeriod,

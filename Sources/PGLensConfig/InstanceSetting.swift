@@ -50,6 +50,8 @@ enum InstanceSetting: String, CaseIterable {
     case slowQueryLogSize = "slow_query_log_size"
     case statsMaxStatements = "stats_max_statements"
     case analysisQueueSize = "analysis_queue_size"
+    case nPlusOneMinRepetitions = "n_plus_one_min_repetitions"
+    case unitOfWorkGapMs = "unit_of_work_gap_ms"
     case adminHTTPListen = "admin_http_listen"
     case authUser = "auth_user"
     case authQuery = "auth_query"
@@ -120,6 +122,8 @@ enum InstanceSetting: String, CaseIterable {
         case .slowQueryLogSize: configuration.slowQueryLogSize = try value.integer()
         case .statsMaxStatements: configuration.statsMaxStatements = try value.integer()
         case .analysisQueueSize: configuration.analysisQueueSize = try value.integer()
+        case .nPlusOneMinRepetitions: configuration.nPlusOneMinRepetitions = try value.integer()
+        case .unitOfWorkGapMs: configuration.unitOfWorkGapMs = try value.number()
         case .adminHTTPListen: configuration.adminHTTPListen = try value.string()
         case .authUser: configuration.authUser = try value.string()
         case .authQuery: configuration.authQuery = try value.string()

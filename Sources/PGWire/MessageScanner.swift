@@ -25,7 +25,7 @@ public struct MessageScanner: Sendable {
     public static let headerLength = 5
 
     /// The types delivered as whole ``ScanEvent/message(type:frame:)`` events.
-    public let watched: MessageTypeSet
+    public var watched: MessageTypeSet
     /// The types whose headers are counted.
     public let counted: MessageTypeSet
     /// The largest accepted message, type byte and length included.

@@ -31,7 +31,10 @@ enum RepeatedStatementAdvice {
         if let distinct = aggregate.fewestDistinctValues {
             evidence["distinct_values_in_smallest_burst"] = .number(Double(distinct))
         }
-        if key.kind == .nPlusOne { evidence["parent_rows"] = .number(Double(aggregate.parentRows)) }
+        if key.kind == .nPlusOne {
+            evidence["parent_rows"] = .number(Double(aggregate.parentRows))
+            if let lineage = lineageEvidence(aggregate, childColumn: column) { evidence["lineage"] = lineage }
+        }
         for (tag, value) in aggregate.requestTags where tag != "traceparent" { evidence[tag] = .string(value) }
         let parentTable = aggregate.parent.flatMap { QueryShape(normalizedText: $0.query).table }
         let suggestion: String
@@ -68,6 +71,39 @@ enum RepeatedStatementAdvice {
             parent: aggregate.parent.map { Finding.Parent(fingerprint: $0.fingerprint, query: $0.query) },
             table: shape.table, columns: column.map { [$0] } ?? [], suggestion: suggestion, evidence: evidence,
             firstSeen: aggregate.firstSeen, lastSeen: aggregate.lastSeen)
+    }
+
+    /// Where the loop's keys came from, over the bursts whose parent's rows were sampled: `parameter` (from
+    /// 1) matched `parent_column` in `matched` of `checked` executions, with a sentence saying so.
+    static func lineageEvidence(
+        _ aggregate: RepeatedStatementAggregates.Aggregate, childColumn: String?
+    ) -> JSONValue? {
+        guard aggregate.lineageChecked > 0 else { return nil }
+        var object: [String: JSONValue] = [
+            "checked": .number(Double(aggregate.lineageChecked)),
+            "bursts_sampled": .number(Double(aggregate.lineageBursts)),
+        ]
+        let best = aggregate.lineageMatches.max {
+            ($0.value, $1.key.parameter, $1.key.column) < ($1.value, $0.key.parameter, $0.key.column)
+        }
+        let matched = best?.value ?? 0
+        object["matched"] = .number(Double(matched))
+        let key = childColumn.map { "`\(($0.split(separator: ".").last.map(String.init) ?? $0))`" } ?? "key"
+        guard let best, let parent = aggregate.parent else {
+            object["summary"] = .string(
+                "none of \(aggregate.lineageChecked) \(key) values was among the values the parent returned")
+            return .object(object)
+        }
+        let table = QueryShape(normalizedText: parent.query).table
+        let columns = SelectListColumns.names(in: parent.query, mainTable: table)
+        let column =
+            columns.indices.contains(best.key.column) ? columns[best.key.column] : "column \(best.key.column + 1)"
+        object["parameter"] = .number(Double(best.key.parameter + 1))
+        object["parent_column"] = .string(column)
+        object["summary"] = .string(
+            "\(matched) of \(aggregate.lineageChecked) \(key) values were `\(column)` values returned by the "
+                + "query before (parameter $\(best.key.parameter + 1))")
+        return .object(object)
     }
 
     /// The SQL rewrite and the ORM change for an N+1 whose child statement filters `table.column`.

@@ -22,8 +22,19 @@ struct RepeatedStatementAggregates {
         var fewestDistinctValues: Int?
         var requestTags: [String: String] = [:]
         var clients: Set<UInt64> = []
+        /// Lineage over the bursts whose parent was sampled: matches by (parameter, column), and executions
+        /// compared.
+        var lineageMatches: [ParameterColumn: Int] = [:]
+        var lineageChecked = 0
+        var lineageBursts = 0
         var firstSeen: Date
         var lastSeen: Date
+    }
+
+    /// A loop parameter and a parent column (both from 0).
+    struct ParameterColumn: Hashable {
+        var parameter: Int
+        var column: Int
     }
 
     static let maximumSizesKept = 1000
@@ -31,7 +42,11 @@ struct RepeatedStatementAggregates {
 
     private(set) var aggregates: [Key: Aggregate] = [:]
 
-    mutating func record(_ unit: UnitOfWork, minimumRepetitions: Int) {
+    /// Adds the bursts of a closed unit; returns the shapes of the N+1 parents whose rows were not sampled
+    /// (to arm, so that their next executions give lineage evidence).
+    @discardableResult
+    mutating func record(_ unit: UnitOfWork, minimumRepetitions: Int) -> [UInt64] {
+        var unsampledParents: [UInt64] = []
         for burst in RepeatedStatementBurst.bursts(in: unit, minimumRepetitions: minimumRepetitions) {
             let kind: FindingKind
             var parent: UnitOfWork.RowSource?
@@ -62,8 +77,20 @@ struct RepeatedStatementAggregates {
             }
             if aggregate.requestTags.isEmpty { aggregate.requestTags = unit.requestTags }
             if aggregate.clients.count < 64 { aggregate.clients.insert(unit.clientConnectionID) }
+            if let lineage = burst.lineage {
+                aggregate.lineageBursts += 1
+                aggregate.lineageChecked += lineage.checked
+                if lineage.column >= 0 {
+                    aggregate.lineageMatches[
+                        ParameterColumn(parameter: lineage.parameter, column: lineage.column), default: 0] +=
+                        lineage.matched
+                }
+            } else if let shape = parent?.shape {
+                unsampledParents.append(shape)
+            }
             aggregates[key] = aggregate
         }
+        return unsampledParents
     }
 
     func findings() -> [Finding] {

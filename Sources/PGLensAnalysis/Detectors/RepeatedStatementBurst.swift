@@ -14,6 +14,8 @@ struct RepeatedStatementBurst {
     var query: String
     var repetitions: Int
     var distinctValues: Int?
+    /// For an N+1 whose parent's rows were sampled: where the loop's keys came from.
+    var lineage: UnitOfWork.Lineage?
     var nanoseconds: UInt64
     /// From the first execution's start to the last one's end.
     var spanNanoseconds: UInt64
@@ -39,7 +41,9 @@ struct RepeatedStatementBurst {
             if shape.isSingleRowInsert {
                 bursts.append(burst(.repeatedInsert))
             } else if let parent = unit.parent(of: run) {
-                bursts.append(burst(.nPlusOne(parent: parent)))
+                var found = burst(.nPlusOne(parent: parent))
+                found.lineage = unit.lineage(of: run, from: parent)
+                bursts.append(found)
             }
         }
         return bursts

@@ -7,7 +7,10 @@ import Foundation
 ///
 /// A unit of work ends at the end of a transaction block (`COMMIT`, `ROLLBACK`), at a pool's reset
 /// (`DISCARD ALL`, `RESET ALL`), when sqlcommenter's request tags change, when the connection ends
-/// (``connectionEnded(_:)``), and after an idle gap longer than ``Configuration/unitGapNanoseconds``.
+/// (``connectionEnded(_:)``), when a statement runs outside the transaction block the one before it ran in
+/// (its `COMMIT` was not seen), and after an idle gap longer than ``Configuration/unitGapNanoseconds``.
+/// Units idle for longer than ``idleUnitLifetimeNanoseconds`` (by the clock of the latest events) are closed
+/// by a sweep, so that what is kept for a connection that went quiet does not stay.
 public struct RepeatedStatementDetector: FindingDetector {
     /// The detector's settings.
     public struct Configuration: Sendable {
@@ -17,14 +20,19 @@ public struct RepeatedStatementDetector: FindingDetector {
         public var unitGapNanoseconds: UInt64
         /// Connections followed at once; the least recently active is closed first beyond it.
         public var maximumConnections: Int
+        /// Where the parents of the N+1 loops found are armed, so that the event loops sample their rows
+        /// next time (lineage evidence); nil: no lineage.
+        public var lineageArming: LineageArming?
 
         /// Creates settings.
         public init(
-            minimumRepetitions: Int = 5, unitGapNanoseconds: UInt64 = 500_000_000, maximumConnections: Int = 4096
+            minimumRepetitions: Int = 5, unitGapNanoseconds: UInt64 = 500_000_000, maximumConnections: Int = 4096,
+            lineageArming: LineageArming? = nil
         ) {
             self.minimumRepetitions = minimumRepetitions
             self.unitGapNanoseconds = unitGapNanoseconds
             self.maximumConnections = maximumConnections
+            self.lineageArming = lineageArming
         }
     }
 
@@ -36,6 +44,14 @@ public struct RepeatedStatementDetector: FindingDetector {
     private var aggregates = RepeatedStatementAggregates()
     /// Each fingerprint's boundary kind, so that a statement is lexed for it once, not at every execution.
     private var boundaries: [StatementFingerprint: UnitBoundary] = [:]
+    /// The latest statement end seen on any connection, and when the idle units were last swept.
+    private var latestNanoseconds: UInt64 = 0
+    private var sweptAtNanoseconds: UInt64 = 0
+
+    /// How long a unit may sit idle before the sweep closes it: longer than the gap, so that a statement
+    /// that was still running when later events of other connections arrived is not cut from its unit.
+    var idleUnitLifetimeNanoseconds: UInt64 { max(configuration.unitGapNanoseconds, 30_000_000_000) }
+    static let sweepIntervalNanoseconds: UInt64 = 5_000_000_000
 
     /// Creates a detector.
     public init(configuration: Configuration = Configuration()) {
@@ -52,7 +68,10 @@ public struct RepeatedStatementDetector: FindingDetector {
             let gap =
                 event.startMonotonicNanoseconds > unit.lastEndNanoseconds
                 ? event.startMonotonicNanoseconds - unit.lastEndNanoseconds : 0
-            if gap > configuration.unitGapNanoseconds || (!tags.isEmpty && tags != unit.requestTags) {
+            let leftTransaction = unit.lastInExplicitTransaction && !event.inExplicitTransaction
+            if gap > configuration.unitGapNanoseconds || leftTransaction
+                || (!tags.isEmpty && tags != unit.requestTags)
+            {
                 close(id)
             }
         }
@@ -68,6 +87,16 @@ public struct RepeatedStatementDetector: FindingDetector {
         }
         units[id]?.add(event, parameterHash: event.parameterHash)
         if boundary == .endsTransaction { close(id) }
+        latestNanoseconds = max(latestNanoseconds, event.endedAtMonotonicNanoseconds)
+        if latestNanoseconds &- sweptAtNanoseconds > Self.sweepIntervalNanoseconds { sweepIdleUnits() }
+    }
+
+    /// Closes the units that have been idle for longer than ``idleUnitLifetimeNanoseconds``.
+    private mutating func sweepIdleUnits() {
+        sweptAtNanoseconds = latestNanoseconds
+        guard latestNanoseconds > idleUnitLifetimeNanoseconds else { return }
+        let horizon = latestNanoseconds - idleUnitLifetimeNanoseconds
+        for (id, unit) in units where unit.lastEndNanoseconds < horizon { close(id) }
     }
 
     /// The connection is gone: its unit of work ends and its state is freed.
@@ -85,7 +114,10 @@ public struct RepeatedStatementDetector: FindingDetector {
     public mutating func reset() {
         units.removeAll()
         boundaries.removeAll()
+        latestNanoseconds = 0
+        sweptAtNanoseconds = 0
         aggregates = RepeatedStatementAggregates()
+        configuration.lineageArming?.disarmAll()
     }
 
     /// How many connections have a unit of work open (for tests and memory bounds).
@@ -101,7 +133,10 @@ public struct RepeatedStatementDetector: FindingDetector {
 
     private mutating func close(_ id: UInt64) {
         guard let unit = units.removeValue(forKey: id) else { return }
-        aggregates.record(unit, minimumRepetitions: configuration.minimumRepetitions)
+        let unsampledParents = aggregates.record(unit, minimumRepetitions: configuration.minimumRepetitions)
+        if let arming = configuration.lineageArming {
+            for shape in unsampledParents { arming.arm(shape) }
+        }
     }
 
     private mutating func closeLeastRecentlyActive() {

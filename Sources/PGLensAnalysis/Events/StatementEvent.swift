@@ -26,6 +26,17 @@ public struct StatementEvent: Sendable {
     /// keeping them: of the Bind values when the proxy hashed them, of the raw text for literal SQL (set by
     /// the analysis consumer before normalizing it); nil when unknown.
     public var parameterHash: UInt64?
+    /// The value hashes of the first Bind parameters (``LineageHash/value(_:binary:)``): where the lineage
+    /// evidence looks for a loop's keys in the rows of the statement before. Empty for a simple Query, whose
+    /// constants' hashes come with its normalization (``NormalizedStatement/constantHashes``).
+    public var parameterValues = ParameterValueHashes()
+    /// The value hashes of the first rows the statement returned, when it was armed for sampling as the
+    /// likely parent of an N+1 loop (``LineageArming``); nil otherwise.
+    public var resultSample: ResultSample?
+    /// The shape hash of the statement as the client sent it (``LineageHash/shape(of:statementIndex:)``), the
+    /// name under which it is armed for sampling: set by the analysis consumer, from the raw text, for the
+    /// statements that returned rows.
+    public var shapeHash: UInt64?
     /// When the statement started at the proxy (the Query or Execute was forwarded), as a monotonic clock
     /// reading in nanoseconds (for example NIO's `NIODeadline.now().uptimeNanoseconds`): for durations and
     /// ordering; only differences between readings mean anything.
@@ -80,4 +91,10 @@ public struct StatementEvent: Sendable {
 
     /// The monotonic clock reading at the statement's completion.
     public var endedAtMonotonicNanoseconds: UInt64 { startMonotonicNanoseconds &+ durationNanoseconds }
+
+    /// The value hashes of the statement's parameters: its Bind values, or its literal constants.
+    public var parameterValueHashes: ParameterValueHashes {
+        parameterValues.count > 0 ? parameterValues : statement.constantHashes
+    }
+
 }

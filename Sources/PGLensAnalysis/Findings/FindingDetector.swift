@@ -8,6 +8,13 @@ public protocol FindingDetector: Sendable {
     func findings(captureParameters: Bool) -> [Finding]
     /// Forgets everything seen.
     mutating func reset()
+    /// A client connection ended (after its last statement event): state kept for it can go.
+    mutating func connectionEnded(_ clientConnectionID: UInt64)
+}
+
+extension FindingDetector {
+    /// Keeps nothing per connection: nothing to do.
+    public mutating func connectionEnded(_ clientConnectionID: UInt64) {}
 }
 
 extension SlowQueryLog: FindingDetector {

@@ -23,6 +23,10 @@ public struct FindingKind: RawRepresentable, Hashable, Sendable, Codable, Expres
     public static let repeatedInsert: FindingKind = "repeated_insert"
     /// The same statement with the same parameters more than once in one unit of work.
     public static let duplicateQuery: FindingKind = "duplicate_query"
+    /// Several aggregates on one table in one unit of work that differ only in their WHERE.
+    public static let repeatedAggregates: FindingKind = "repeated_aggregates"
+    /// A run of independent statements sent one after another in one unit of work.
+    public static let sequentialQueries: FindingKind = "sequential_queries"
 
     /// Decodes the kind from a JSON string.
     public init(from decoder: any Decoder) throws {

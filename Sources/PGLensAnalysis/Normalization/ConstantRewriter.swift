@@ -10,6 +10,9 @@ struct ConstantRewriter {
     private let lexer: SQLLexer
     private let tokens: ArraySlice<SQLToken>
     private var nextPlaceholder: Int
+    /// The value hashes of the first constants turned into placeholders, in order (lineage evidence for
+    /// literal SQL: the constants are its parameters).
+    private(set) var constantHashes = ParameterValueHashes()
 
     init(lexed: LexedText, tokens: ArraySlice<SQLToken>) {
         self.lexer = lexed.lexer
@@ -27,6 +30,7 @@ struct ConstantRewriter {
             if let collapsed = collapsedList(at: index) {
                 writer.write(token)
                 writer.write(tokens[index + 1])
+                if collapsed.parameter == nil { constantHashes.append(nil) }
                 writer.writePlaceholder(collapsed.parameter ?? takePlaceholder())
                 writer.write(tokens[collapsed.end])
                 index = collapsed.end + 1
@@ -38,11 +42,13 @@ struct ConstantRewriter {
                 firstValuesRowEnds.append(end)
             }
             if let end = negativeNumberEnd(at: index) {
+                constantHashes.append(LineageHash.value(text: "-" + lexer.text(of: tokens[end - 1])))
                 writer.writePlaceholder(takePlaceholder())
                 index = end
                 continue
             }
             if token.isConstant, !(castType.keepsNumbers && token.kind == .number) {
+                constantHashes.append(constantHash(token))
                 writer.writePlaceholder(takePlaceholder())
             } else {
                 writer.write(token)
@@ -54,6 +60,17 @@ struct ConstantRewriter {
                 index = endOfFollowingRows(after: index)
             }
         }
+    }
+
+    /// A constant's value hash: a number by its text, a plain `'...'` string by its contents.
+    private func constantHash(_ token: SQLToken) -> UInt64? {
+        guard constantHashes.count < ParameterValueHashes.capacity else { return nil }
+        let text = lexer.text(of: token)
+        if token.kind == .string, text.hasPrefix("'"), text.hasSuffix("'"), text.count >= 2 {
+            let inner = text.dropFirst().dropLast()
+            return LineageHash.value(text: inner.contains("''") ? Substring(inner.replacing("''", with: "'")) : inner)
+        }
+        return LineageHash.value(text: Substring(text))
     }
 
     private mutating func takePlaceholder() -> Int {

@@ -12,6 +12,15 @@ struct FNV1a64 {
         for byte in bytes { combine(byte) }
     }
 
+    /// Hashes the eight bytes of `word`, least significant first.
+    mutating func combine(word: UInt64) {
+        var rest = word
+        for _ in 0..<8 {
+            combine(UInt8(truncatingIfNeeded: rest))
+            rest >>= 8
+        }
+    }
+
     /// Hashes the text's UTF-8 bytes, read from contiguous storage.
     mutating func combine(_ text: String) {
         var text = text

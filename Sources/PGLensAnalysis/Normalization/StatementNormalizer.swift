@@ -36,7 +36,9 @@ public struct StatementNormalizer: Sendable {
         var writer = NormalizedTextWriter(lexer: lexed.lexer)
         var rewriter = ConstantRewriter(lexed: lexed, tokens: tokens)
         rewriter.write(into: &writer)
-        return NormalizedStatement(text: writer.text, fingerprint: writer.fingerprint, metadata: metadata)
+        return NormalizedStatement(
+            text: writer.text, fingerprint: writer.fingerprint, metadata: metadata,
+            constantHashes: rewriter.constantHashes)
     }
 }
 

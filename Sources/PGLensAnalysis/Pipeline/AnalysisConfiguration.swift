@@ -21,6 +21,9 @@ public struct AnalysisConfiguration: Sendable {
     /// More detectors fed every event after the statistics and the slow log (an N+1 detector, for example);
     /// their findings join the report's.
     public var detectors: [any FindingDetector] = []
+    /// The statements whose result rows the event loops sample for lineage evidence, armed by the N+1
+    /// detector (give the detector the same object).
+    public var lineageArming = LineageArming()
 
     /// The defaults: queue 65536, batches of 1024, 5000 statements, 100 ms threshold, 1000 slow executions,
     /// no parameter capture.

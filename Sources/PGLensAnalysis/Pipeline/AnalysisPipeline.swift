@@ -41,7 +41,15 @@ public final class AnalysisPipeline: Sendable {
     /// Hands an event to the analysis from an event loop; false when the queue was full and it was dropped.
     @discardableResult
     public func offer(_ event: StatementEvent) -> Bool {
-        queue.offer(event)
+        queue.offer(.statement(event))
+    }
+
+    /// Tells the analysis that a client connection ended, after its last statement: its open unit of work
+    /// ends and the detectors free what they kept for it. False when the queue was full (the detectors then
+    /// free it later, by their idle gap or their bound on connections).
+    @discardableResult
+    public func connectionEnded(_ clientConnectionID: UInt64) -> Bool {
+        queue.offer(.connectionEnded(clientConnectionID: clientConnectionID))
     }
 
     /// Records what the proxy did about a session-state statement in transaction-pooling mode.
@@ -54,28 +62,35 @@ public final class AnalysisPipeline: Sendable {
     /// Call from one consumer at a time.
     @discardableResult
     public func processPendingEvents() -> Int {
-        var batch: [StatementEvent] = []
+        var batch: [AnalysisEvent] = []
         batch.reserveCapacity(min(configuration.batchSize, queue.pendingCount))
         let count = queue.drain(into: &batch, maximum: configuration.batchSize)
         guard count > 0 else { return 0 }
         state.withLockedValue { state in
-            // In place: a copy per event would retain each of its strings once more.
-            for position in batch.indices {
-                if batch[position].parameterHash == nil,
-                    case .simpleQuery(let text, let index, _) = batch[position].text
-                {
+            for item in batch {
+                guard case .statement(var event) = item else {
+                    for index in state.detectors.indices {
+                        state.detectors[index].connectionEnded(item.clientConnectionID)
+                    }
+                    continue
+                }
+                if event.parameterHash == nil, case .simpleQuery(let text, let index, _) = event.text {
                     // Literal SQL: its constants are its parameters, and the raw text differs when they do
                     // (the first 4 KiB and the length: a bounded cost for any text).
                     var hasher = FNV1a64()
-                    hasher.combine(text.utf8.prefix(4096))
-                    hasher.combine(withUnsafeBytes(of: UInt64(text.utf8.count).littleEndian) { Array($0) })
+                    var text = text
+                    text.withUTF8 { hasher.combine(UnsafeBufferPointer(rebasing: $0.prefix(4096))) }
+                    hasher.combine(word: UInt64(text.utf8.count))
                     hasher.combine(UInt8(truncatingIfNeeded: index))
-                    batch[position].parameterHash = hasher.value
+                    event.parameterHash = hasher.value
                 }
-                batch[position].text = batch[position].text.resolved(using: &state.normalizationCache)
-                state.statistics.record(batch[position])
-                state.slowLog.record(batch[position])
-                for index in state.detectors.indices { state.detectors[index].consume(batch[position]) }
+                if event.rows > 0, case .simpleQuery(let text, let index, _) = event.text {
+                    event.shapeHash = LineageHash.shape(of: text, statementIndex: index)
+                }
+                event.text = event.text.resolved(using: &state.normalizationCache)
+                state.statistics.record(event)
+                state.slowLog.record(event)
+                for index in state.detectors.indices { state.detectors[index].consume(event) }
             }
         }
         return count

@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
 
-/// A bounded multi-producer, single-consumer queue of statement events between the event loops and the
-/// analysis.
+/// A bounded multi-producer, single-consumer queue of analysis events (statements and connection ends)
+/// between the event loops and the analysis.
 ///
 /// ``offer(_:)`` never grows the queue and never waits for room: the slots are allocated once, the critical
 /// section is one move into a slot and a counter increment, and when the queue is full the event is dropped
@@ -18,7 +18,7 @@ public final class StatementEventQueue: Sendable {
     }
 
     private struct Ring {
-        var slots: [StatementEvent?]
+        var slots: [AnalysisEvent?]
         var head = 0
         var count = 0
         var counters = Counters(received: 0, dropped: 0)
@@ -35,9 +35,15 @@ public final class StatementEventQueue: Sendable {
         self.ring = NIOLockedValueBox(Ring(slots: Array(repeating: nil, count: capacity)))
     }
 
-    /// Adds `event` unless the queue is full; returns false (and counts the drop) when it is.
+    /// Adds a statement event unless the queue is full; returns false (and counts the drop) when it is.
     @discardableResult
     public func offer(_ event: StatementEvent) -> Bool {
+        offer(.statement(event))
+    }
+
+    /// Adds `event` unless the queue is full; returns false (and counts the drop) when it is.
+    @discardableResult
+    public func offer(_ event: AnalysisEvent) -> Bool {
         ring.withLockedValue { ring -> Bool in
             guard ring.count < capacity else {
                 ring.counters.dropped += 1
@@ -54,7 +60,7 @@ public final class StatementEventQueue: Sendable {
 
     /// Moves up to `maximum` events, oldest first, to the end of `batch`; returns how many.
     @discardableResult
-    public func drain(into batch: inout [StatementEvent], maximum: Int) -> Int {
+    public func drain(into batch: inout [AnalysisEvent], maximum: Int) -> Int {
         ring.withLockedValue { ring -> Int in
             let taken = min(maximum, ring.count)
             for _ in 0..<taken {

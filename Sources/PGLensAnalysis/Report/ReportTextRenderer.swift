@@ -73,10 +73,35 @@ public struct ReportTextRenderer: Sendable {
             lines.append("")
             lines.append("  [\(finding.severity.rawValue)] \(finding.kind.rawValue): \(place); \(counts)")
             lines.append("    query: \(finding.query)")
-            if let parent = finding.parent { lines.append("    driven by: \(parent.query)") }
+            if let parent = finding.parent {
+                var rows = ""
+                if case .number(let count) = finding.evidence["parent_rows"] { rows = " (\(Int(count)) rows)" }
+                lines.append("    driven by: \(parent.query)\(rows)")
+            }
+            if case .object(let lineage) = finding.evidence["lineage"], case .string(let summary) = lineage["summary"] {
+                lines.append("    lineage: \(summary)")
+            }
+            if let evidence = Self.burstEvidence(finding) { lines.append("    seen: \(evidence)") }
             lines.append("    fix: \(finding.suggestion)")
         }
         return lines
+    }
+
+    /// Bursts, their median, the connections and the round trips a fix saves, for repeated-statement
+    /// findings.
+    private static func burstEvidence(_ finding: Finding) -> String? {
+        func number(_ key: String) -> Int? {
+            if case .number(let value) = finding.evidence[key] { return Int(value) }
+            return nil
+        }
+        guard let bursts = number("bursts"), let median = number("median_burst") else { return nil }
+        var parts = ["\(bursts) burst(s), median \(median)"]
+        if let connections = number("connections") { parts.append("on \(connections) connection(s)") }
+        if let saved = number("round_trips_saved") { parts.append("\(saved) round trips a fix saves") }
+        for tag in ["route", "controller", "action", "framework"] {
+            if case .string(let value) = finding.evidence[tag], value != "unknown" { parts.append("\(tag) \(value)") }
+        }
+        return parts.joined(separator: "; ")
     }
 
     private static func shortened(_ text: String, to width: Int) -> String {

@@ -57,6 +57,10 @@ extension ClientSessionHandler {
             shared.clients.remove(id: clientID)
         }
         if let cancelRoute { shared.cancels.remove(cancelRoute.key) }
+        if client != nil, eventSequence > 0, !Self.isClosed(previous) {
+            // After the connection's last statement event: its open unit of work ends now.
+            shared.analysis?.connectionEnded(clientID)
+        }
         switch previous {
         case .waitingForServer(_, let waiter):
             if let poolKey { _ = shared.pools.cancelWait(key: poolKey, waiter: waiter) }
@@ -83,6 +87,11 @@ extension ClientSessionHandler {
         case .startup, .authenticating, .idle, .preparingServer, .console, .closed:
             break
         }
+    }
+
+    static func isClosed(_ state: State) -> Bool {
+        if case .closed = state { return true }
+        return false
     }
 
     func close() {

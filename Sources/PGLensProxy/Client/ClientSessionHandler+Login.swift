@@ -191,6 +191,7 @@ extension ClientSessionHandler {
             transactionPooling: mode == .transaction,
             sessionStatePolicy: shared.configuration.sessionStatePolicy(for: database),
             tracker: shared.analysis == nil ? nil : StatementTracker(captureParameters: captureParameters),
+            lineageArming: shared.analysis?.configuration.lineageArming,
             maxPacketSize: shared.configuration.maxPacketSize)
         clientID = shared.clientIDs.wrappingAdd(1, ordering: .relaxed).newValue
         if shared.analysis != nil {

@@ -245,7 +245,7 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
             return sendErrorAndClose(Self.serverLost)
         }
         if outcome.parametersChanged { server.parametersChanged() }
-        if traffic.tracker?.finished.isEmpty == false { sendStatementEvents() }
+        if traffic.hasFinishedStatements { sendStatementEvents() }
         guard outcome.readyForQuery else { return }
         let outstanding = traffic.pending.unansweredRequests
         meter.readyForQuery(
@@ -328,6 +328,8 @@ final class ClientSessionHandler: ChannelInboundHandler, ServerConnectionOwner, 
                 bytesReturned: record.bytesReturned, sqlState: record.sqlState, serverWaitNanoseconds: serverWait,
                 inExplicitTransaction: record.inTransaction)
             event.parameterHash = record.parameterHash
+            event.parameterValues = record.parameterValues
+            event.resultSample = record.resultSample
             serverWait = 0
             _ = analysis.offer(event)
         }

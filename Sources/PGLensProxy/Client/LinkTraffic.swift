@@ -33,8 +33,13 @@ struct LinkTraffic: Sendable {
     private(set) var sessionStateUses: [(use: SessionStateUse, action: SessionStatePolicy)] = []
     /// WARNING notices owed to the client (policy `warn`), sent before the next ReadyForQuery.
     private var warningsOwed = 0
-    /// Times every statement when analysis is on.
-    private(set) var tracker: StatementTracker?
+    /// What the analysis sees of the traffic (statement timing, Bind value hashes, sampled rows), when
+    /// analysis is on.
+    private(set) var observer: StatementObserver?
+    /// Whether statements finished since the last drain wait to be handed to the analysis.
+    var hasFinishedStatements: Bool { observer?.tracker.finished.isEmpty == false }
+    /// Whether the server scanner shows DataRows (for the observer's sampling).
+    private var watchingDataRows = false
     private var clientScanner: MessageScanner
     private var serverScanner: MessageScanner
     private(set) var pending = PendingResponses()
@@ -50,20 +55,18 @@ struct LinkTraffic: Sendable {
 
     init(
         transactionPooling: Bool, sessionStatePolicy: SessionStatePolicy = .pin, tracker: StatementTracker? = nil,
-        maxPacketSize: Int
+        lineageArming: LineageArming? = nil, maxPacketSize: Int
     ) {
         self.transactionPooling = transactionPooling
         self.sessionStatePolicy = sessionStatePolicy
-        self.tracker = tracker
+        self.observer = tracker.map { StatementObserver(tracker: $0, arming: lineageArming) }
         var clientWatched: MessageTypeSet = [FrontendMessageID.terminate.rawValue]
         var serverWatched: MessageTypeSet = [
             BackendMessageID.readyForQuery.rawValue, BackendMessageID.parameterStatus.rawValue,
         ]
         if tracker != nil {
-            for id in [FrontendMessageID.parse, .bind, .close, .query, .execute] { clientWatched.insert(id.rawValue) }
-            for id in [BackendMessageID.commandComplete, .emptyQueryResponse, .portalSuspended, .errorResponse] {
-                serverWatched.insert(id.rawValue)
-            }
+            for id in StatementObserver.clientTypes { clientWatched.insert(id.rawValue) }
+            for id in StatementObserver.serverTypes { serverWatched.insert(id.rawValue) }
         }
         if transactionPooling {
             for id in [FrontendMessageID.parse, .bind, .describe, .close, .query] {
@@ -95,19 +98,6 @@ struct LinkTraffic: Sendable {
             && !clientScanner.hasPartialMessage && !serverScanner.hasPartialMessage
     }
 
-    /// FNV-1a over the first 256 bytes of a Bind's parameter part (formats, values, result formats) and its
-    /// length: enough to tell one loop's keys apart (detectors compare values by hash, never keep them),
-    /// at a bounded cost per message.
-    static func parameterHash(of parameterBytes: ByteBuffer) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(parameterBytes.readableBytes)
-        parameterBytes.withUnsafeReadableBytes { bytes in
-            for byte in bytes.prefix(256) {
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            }
-        }
-        return hash
-    }
-
     /// Keeps the server connection for the rest of the session (session state was found after the fact).
     mutating func pin() { pinned = true }
 
@@ -130,8 +120,11 @@ struct LinkTraffic: Sendable {
     mutating func clientBytes(
         _ input: inout ByteBuffer, statements: inout ServerStatementCache, emit: (ByteBuffer) -> Void
     ) throws -> ClientOutcome {
-        let now = tracker == nil ? NIODeadline.uptimeNanoseconds(0) : .now()
-        defer { countRequests(at: now) }
+        let now = observer == nil ? NIODeadline.uptimeNanoseconds(0) : .now()
+        defer {
+            countRequests(at: now)
+            updateDataRowWatch()
+        }
         // Messages forwarded unchanged leave with the bytes around them, in one write.
         var gathered = AdjacentSlices(source: input)
         defer { gathered.flush(emit: emit) }
@@ -148,7 +141,8 @@ struct LinkTraffic: Sendable {
                 // The SQL of a Query or Parse is decoded once, for whoever needs it.
                 var message: FrontendMessage?
                 if needsText(type: type, frame: frame) { message = try FrontendMessage.decode(frame: frame) }
-                if tracker != nil { try track(type: type, frame: frame, message: message, at: now) }
+                try observer?.client(
+                    type: type, frame: frame, message: message, at: now, inTransaction: transactionStatus != .idle)
                 var frame = frame
                 if transactionPooling, let decoded = message {
                     switch try inspect(decoded, statements: &statements) {
@@ -184,8 +178,8 @@ struct LinkTraffic: Sendable {
     /// `DEALLOCATE`), except a Query that the byte scan alone proves harmless when nothing is tracked.
     private func needsText(type: UInt8, frame: ByteBuffer) -> Bool {
         switch FrontendMessageID(rawValue: type) {
-        case .parse: return transactionPooling || tracker != nil
-        case .query: return tracker != nil || (transactionPooling && !Self.isPlainQuery(frame))
+        case .parse: return transactionPooling || observer != nil
+        case .query: return observer != nil || (transactionPooling && !Self.isPlainQuery(frame))
         default: return false
         }
     }
@@ -205,54 +199,28 @@ struct LinkTraffic: Sendable {
         let others = syncs + clientScanner.takeCount(of: FrontendMessageID.functionCall.rawValue)
         pending.sentRequests(queries + others)
         // The tracker counts a Query itself, when it sees its text.
-        for _ in 0..<others { tracker?.requestEnded() }
+        for _ in 0..<others { observer?.requestEnded() }
         if syncs > 0 || clientScanner.takeCount(of: FrontendMessageID.flush.rawValue) > 0 {
-            tracker?.outputReleased(at: now)
+            observer?.outputReleased(at: now)
         }
     }
 
-    /// Tells the tracker about one client message.
-    private mutating func track(
-        type: UInt8, frame: ByteBuffer, message: FrontendMessage?, at now: NIODeadline
-    ) throws {
-        let inTransaction = transactionStatus != .idle
-        switch FrontendMessageID(rawValue: type) {
-        case .query:
-            guard case .query(let text) = message else { return }
-            tracker?.query(text, at: now, inTransaction: inTransaction)
-        case .parse:
-            guard case .parse(let name, let text, _) = message else { return }
-            tracker?.parse(statement: name, text: text)
-        case .bind:
-            var body = frame.getSlice(
-                at: frame.readerIndex + MessageScanner.headerLength,
-                length: frame.readableBytes - MessageScanner.headerLength)!
-            guard let portal = body.readCString(), let statement = body.readCString() else { return }
-            var parameters: [String?]?
-            if tracker?.captureParameters == true, case .bind(let bind) = try FrontendMessage.decode(frame: frame) {
-                parameters = bind.parameters.indices.map { index in
-                    bind.parameters[index].map { Self.parameterText($0, binary: bind.isBinaryParameter(at: index)) }
-                }
-            }
-            tracker?.bind(
-                portal: portal, statement: statement, parameters: parameters,
-                parameterHash: Self.parameterHash(of: body))
-        case .execute:
-            var body = frame.getSlice(
-                at: frame.readerIndex + MessageScanner.headerLength,
-                length: frame.readableBytes - MessageScanner.headerLength)!
-            guard let portal = body.readCString() else { return }
-            tracker?.execute(portal: portal, at: now, inTransaction: inTransaction)
-        case .close:
-            if let field = StatementNameField.locate(in: frame) { tracker?.closeStatement(field.name(in: frame)) }
-        default:
-            break
+    /// Shows DataRows to the observer only while it samples a statement's rows: otherwise they stream past
+    /// unlooked-at.
+    private mutating func updateDataRowWatch() {
+        let wanted = observer?.wantsDataRows ?? false
+        guard wanted != watchingDataRows else { return }
+        watchingDataRows = wanted
+        if wanted {
+            serverScanner.watched.insert(BackendMessageID.dataRow.rawValue)
+        } else {
+            serverScanner.watched.remove(BackendMessageID.dataRow.rawValue)
         }
     }
 
     /// Hands over the statements finished since the last call, one by one.
     mutating func drainFinishedStatements(_ body: (StatementTracker.Record) -> Void) {
-        tracker?.drainFinished(body)
+        observer?.drainFinished(body)
     }
 
     // MARK: Server to client
@@ -273,10 +241,11 @@ struct LinkTraffic: Sendable {
     ) throws -> ServerOutcome {
         var outcome = ServerOutcome()
         var input = bytes
-        if tracker != nil {
-            tracker?.forwarded(bytes: bytes.readableBytes)
+        if observer != nil {
+            observer?.forwarded(bytes: bytes.readableBytes)
             now = .now()
         }
+        defer { updateDataRowWatch() }
         if !transactionPooling {
             emit(bytes)
             while let event = try serverScanner.next(&input) {
@@ -304,7 +273,7 @@ struct LinkTraffic: Sendable {
                     if pending.closeCompleted() == .swallow { continue }
                 case .errorResponse:
                     for lost in pending.errorReceived() { router.parseLost(lost, cache: &statements) }
-                    if tracker != nil { try trackAnswer(type: type, frame: frame) }
+                    try observer?.server(type: type, frame: frame, at: now)
                 case .readyForQuery:
                     while warningsOwed > 0 {
                         warningsOwed -= 1
@@ -325,49 +294,11 @@ struct LinkTraffic: Sendable {
     /// The time of the server read being looked at (set only when statements are tracked).
     private var now = NIODeadline.uptimeNanoseconds(0)
 
-    /// A parameter value as text for the report: text-format values as sent, binary ones as `\x` and hex
-    /// digits (as bytea prints), at most 101 bytes of them (the report cuts values to 200 characters).
-    static func parameterText(_ value: ByteBuffer, binary: Bool) -> String {
-        guard binary else { return String(decoding: value.readableBytesView, as: UTF8.self) }
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = Array("\\x".utf8)
-        for byte in value.readableBytesView.prefix(101) {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    /// Tells the tracker about one answer from the server.
-    private mutating func trackAnswer(type: UInt8, frame: ByteBuffer) throws {
-        switch BackendMessageID(rawValue: type) {
-        case .commandComplete:
-            // The tag, a C string after the header, read in place.
-            let rows = frame.withUnsafeReadableBytes { bytes -> UInt64 in
-                let body = UnsafeRawBufferPointer(rebasing: bytes.dropFirst(MessageScanner.headerLength))
-                let end = body.firstIndex(of: 0) ?? body.endIndex
-                return CommandTag.rows(utf8: UnsafeRawBufferPointer(rebasing: body[..<end]))
-            }
-            tracker?.statementCompleted(rows: rows, at: now)
-        case .emptyQueryResponse:
-            tracker?.statementCompleted(rows: nil, at: now)
-        case .portalSuspended:
-            tracker?.statementCompleted(rows: 0, at: now)
-        case .errorResponse:
-            guard case .errorResponse(let fields) = try BackendMessage.decode(frame: frame) else { return }
-            tracker?.errorReceived(sqlState: fields.sqlState?.code, at: now)
-        case .readyForQuery:
-            tracker?.readyForQuery(at: now)
-        default:
-            break
-        }
-    }
-
     private mutating func observe(
         type: UInt8, frame: ByteBuffer, statements: inout ServerStatementCache, parameters: inout [String: String],
         outcome: inout ServerOutcome
     ) throws {
-        if tracker != nil { try trackAnswer(type: type, frame: frame) }
+        try observer?.server(type: type, frame: frame, at: now)
         if type == BackendMessageID.readyForQuery.rawValue {
             let status = frame.getInteger(at: frame.readerIndex + MessageScanner.headerLength, as: UInt8.self)
             transactionStatus = status.flatMap(TransactionStatus.init(rawValue:)) ?? transactionStatus

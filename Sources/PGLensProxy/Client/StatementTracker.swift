@@ -1,4 +1,5 @@
 import NIOCore
+import PGLensAnalysis
 import PGWire
 
 /// Pairs a session's requests with the server's answers, one record per statement executed: a simple
@@ -26,6 +27,10 @@ struct StatementTracker: Sendable {
         var parameters: [String?]?
         /// A hash of the Bind message's parameter bytes (nil for a simple Query).
         var parameterHash: UInt64?
+        /// The value hashes of the first Bind parameters (empty for a simple Query).
+        var parameterValues = ParameterValueHashes()
+        /// The sampled rows, for a statement armed as a likely N+1 parent.
+        var resultSample: ResultSample?
         var start: NIODeadline
         var end: NIODeadline
         var rows: UInt64
@@ -41,6 +46,10 @@ struct StatementTracker: Sendable {
         var statementIndex = 0
         var parameters: [String?]?
         var parameterHash: UInt64?
+        var parameterValues = ParameterValueHashes()
+        /// Present while the statement's rows are sampled.
+        var sample: ResultSample?
+        var resultFormats = BindSummary.ResultFormats.allText
         var start: NIODeadline
         var bytes: UInt64 = 0
         var isSimpleQuery: Bool
@@ -60,7 +69,7 @@ struct StatementTracker: Sendable {
     private var unnamedStatement: String?
     private var unnamedPortal: BoundPortal?
 
-    private typealias BoundPortal = (text: String?, parameters: [String?]?, parameterHash: UInt64)
+    private typealias BoundPortal = (text: String?, parameters: [String?]?, summary: BindSummary?)
     private var running: [Running] = []
     private var head = 0
     private var requestsSent = 0
@@ -68,6 +77,9 @@ struct StatementTracker: Sendable {
     /// When the client last sent Sync or Flush, which releases the server's buffered answers.
     private var outputReleasedAt = NIODeadline.uptimeNanoseconds(0)
     private(set) var finished: [Record] = []
+    /// Whether a statement whose rows are sampled was sent and is not answered yet.
+    /// (Past the sample's rows, the rest of a large result streams past unlooked-at.)
+    var isSampling: Bool { running[head...].contains { $0.sample?.wantsRows == true } }
 
     init(captureParameters: Bool) {
         self.captureParameters = captureParameters
@@ -89,9 +101,43 @@ struct StatementTracker: Sendable {
 
     // MARK: Client messages (as forwarded)
 
-    mutating func query(_ text: String, at time: NIODeadline, inTransaction: Bool) {
-        append(Running(text: text, start: time, isSimpleQuery: true, batch: requestsSent, inTransaction: inTransaction))
+    /// A simple Query was forwarded; its (first) statement's rows are sampled when its shape is `armed`.
+    mutating func query(_ text: String, at time: NIODeadline, inTransaction: Bool, armed: Set<UInt64> = []) {
+        var entry = Running(
+            text: text, start: time, isSimpleQuery: true, batch: requestsSent, inTransaction: inTransaction)
+        if !armed.isEmpty, armed.contains(LineageHash.shape(of: text, statementIndex: 0)) { startSampling(&entry) }
+        append(entry)
         requestsSent += 1
+    }
+
+    private func startSampling(_ entry: inout Running) {
+        entry.sample = ResultSample()
+    }
+
+    /// A DataRow of the statement being answered: its values are hashed when the statement is sampled.
+    mutating func dataRow(_ frame: ByteBuffer) {
+        guard head < running.count, running[head].sample?.wantsRows == true else { return }
+        let formats = running[head].resultFormats
+        frame.withUnsafeReadableBytes { bytes in
+            // Type, length, column count, then each column's length and bytes.
+            var offset = MessageScanner.headerLength
+            guard bytes.count >= offset + 2 else { return }
+            let columns = Int(UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1]))
+            offset += 2
+            for column in 0..<min(columns, ResultSample.maximumColumns) {
+                guard bytes.count >= offset + 4 else { return }
+                let length = Int32(bitPattern: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self).bigEndian)
+                offset += 4
+                guard length >= 0 else { continue }
+                guard bytes.count >= offset + Int(length) else { return }
+                let value = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(length))])
+                if let hash = LineageHash.value(value, binary: formats.isBinary(column)) {
+                    running[head].sample?.add(hash, column: column)
+                }
+                offset += Int(length)
+            }
+            running[head].sample?.endRow()
+        }
     }
 
     mutating func parse(statement: String, text: String) {
@@ -102,10 +148,10 @@ struct StatementTracker: Sendable {
         }
     }
 
-    mutating func bind(portal: String, statement: String, parameters: [String?]?, parameterHash: UInt64 = 0) {
+    mutating func bind(portal: String, statement: String, parameters: [String?]?, summary: BindSummary? = nil) {
         let bound = (
             statement.isEmpty ? unnamedStatement : statements[statement], captureParameters ? parameters : nil,
-            parameterHash
+            summary
         )
         if portal.isEmpty {
             unnamedPortal = bound
@@ -114,13 +160,18 @@ struct StatementTracker: Sendable {
         }
     }
 
-    mutating func execute(portal: String, at time: NIODeadline, inTransaction: Bool) {
+    /// An Execute was forwarded; its rows are sampled when its statement's shape is `armed`.
+    mutating func execute(portal: String, at time: NIODeadline, inTransaction: Bool, armed: Set<UInt64> = []) {
         let bound = portal.isEmpty ? unnamedPortal : portals[portal]
-        append(
-            Running(
-                text: bound?.text, parameters: bound?.parameters, parameterHash: bound?.parameterHash, start: time,
-                isSimpleQuery: false,
-                batch: requestsSent, inTransaction: inTransaction))
+        var entry = Running(
+            text: bound?.text, parameters: bound?.parameters, parameterHash: bound?.summary?.parameterHash ?? 0,
+            parameterValues: bound?.summary?.values ?? ParameterValueHashes(), start: time, isSimpleQuery: false,
+            batch: requestsSent, inTransaction: inTransaction)
+        if !armed.isEmpty, let text = bound?.text, armed.contains(LineageHash.shape(of: text, statementIndex: 0)) {
+            entry.resultFormats = bound?.summary?.resultFormats ?? .allText
+            startSampling(&entry)
+        }
+        append(entry)
     }
 
     mutating func closeStatement(_ name: String) {
@@ -203,13 +254,16 @@ struct StatementTracker: Sendable {
 
     private mutating func finish(_ index: Int, rows: UInt64, sqlState: String?, at time: NIODeadline) {
         let entry = running[index]
+        // One sample per statement: a simple Query's later statements are not sampled.
+        if entry.sample != nil { running[index].sample = nil }
         guard let text = entry.text, !entry.failed else { return }
         // An extended-protocol answer held in the server's buffer until a later Sync or Flush.
         let start = entry.isSimpleQuery ? entry.start : max(entry.start, min(outputReleasedAt, time))
         finished.append(
             Record(
                 text: text, statementIndex: entry.statementIndex, parameters: entry.parameters,
-                parameterHash: entry.parameterHash, start: start,
+                parameterHash: entry.parameterHash, parameterValues: entry.parameterValues,
+                resultSample: sqlState == nil ? entry.sample : nil, start: start,
                 end: time, rows: rows, bytesReturned: entry.bytes, sqlState: sqlState,
                 inTransaction: entry.inTransaction))
     }

@@ -3,7 +3,8 @@ import PGLensConfig
 
 extension AnalysisConfiguration {
     /// The analysis settings of a proxy configuration: `capture_parameters`, `slow_query_threshold_ms` (and
-    /// each database's own), `slow_query_log_size`, `stats_max_statements` and `analysis_queue_size`.
+    /// each database's own), `slow_query_log_size`, `stats_max_statements`, `analysis_queue_size`,
+    /// `n_plus_one_min_repetitions` and `unit_of_work_gap_ms`.
     init(_ configuration: Configuration, instanceID: String) {
         self.init()
         queueCapacity = configuration.analysisQueueSize
@@ -13,9 +14,14 @@ extension AnalysisConfiguration {
         slowQueryThresholds = SlowQueryThresholds(
             defaultMilliseconds: configuration.slowQueryThresholdMs,
             perDatabaseMilliseconds: configuration.databases.compactMapValues(\.slowQueryThresholdMs))
-        // N+1 queries, insert loops and duplicate queries per unit of work (defaults: 5 repetitions,
-        // a 500 ms idle gap).
-        detectors = [RepeatedStatementDetector()]
+        // N+1 queries, insert loops and duplicate queries per unit of work.
+        detectors = [
+            RepeatedStatementDetector(
+                configuration: RepeatedStatementDetector.Configuration(
+                    minimumRepetitions: configuration.nPlusOneMinRepetitions,
+                    unitGapNanoseconds: UInt64(configuration.unitOfWorkGapMs * 1_000_000),
+                    lineageArming: lineageArming))
+        ]
         self.instanceID = instanceID
         version = PGLensVersion.current
     }

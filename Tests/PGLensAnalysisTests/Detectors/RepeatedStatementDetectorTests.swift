@@ -9,6 +9,9 @@ private struct Stream {
     var sequences: [UInt64: UInt64] = [:]
     var events: [StatementEvent] = []
 
+    /// Whether the next statements run inside a transaction block.
+    var inTransaction = false
+
     /// Literal SQL (Django, psycopg2): the text carries the values; the hash is the raw text's.
     mutating func literal(_ sql: String, rows: UInt64 = 1, connection: UInt64 = 1, after gapMs: Double = 0.2) {
         var hasher = FNV1a64()
@@ -25,6 +28,26 @@ private struct Stream {
         add(.normalized(statement), hash: UInt64(value) &* 0x9E37_79B9_7F4A_7C15, rows, connection, gapMs)
     }
 
+    /// A parent whose rows were sampled (it was armed): `keys` in column `column` of its rows.
+    mutating func sampledParent(_ sql: String, keys: [Int], column: Int, shape: UInt64 = 77) {
+        var sample = ResultSample()
+        for key in keys {
+            sample.add(LineageHash.value(text: Substring(String(key)))!, column: column)
+            sample.endRow()
+        }
+        bound(sql, value: 0, rows: UInt64(keys.count))
+        events[events.count - 1].resultSample = sample
+        events[events.count - 1].shapeHash = shape
+    }
+
+    /// A bound statement whose first parameter is `key` (its value hash as well as the set's hash).
+    mutating func child(_ sql: String, key: Int) {
+        bound(sql, value: key)
+        var values = ParameterValueHashes()
+        values.append(LineageHash.value(text: Substring(String(key))))
+        events[events.count - 1].parameterValues = values
+    }
+
     private mutating func add(
         _ text: StatementText, hash: UInt64, _ rows: UInt64, _ connection: UInt64, _ gapMs: Double
     ) {
@@ -34,7 +57,8 @@ private struct Stream {
         var event = StatementEvent(
             clientConnectionID: connection, sequence: sequence, clientAddress: "127.0.0.1:5000", database: "app",
             user: "app", applicationName: "", text: text, startMonotonicNanoseconds: clock,
-            startedAt: Date(timeIntervalSince1970: Double(clock) / 1e9), durationNanoseconds: 500_000, rows: rows)
+            startedAt: Date(timeIntervalSince1970: Double(clock) / 1e9), durationNanoseconds: 500_000, rows: rows,
+            inExplicitTransaction: inTransaction)
         event.parameterHash = hash
         clock += 500_000
         events.append(event)
@@ -267,5 +291,68 @@ private struct Stream {
             for id in 1...2 { stream.literal("SELECT * FROM profiles WHERE user_id = \(request * 10 + id) \(tag)") }
         }
         #expect(stream.findings().isEmpty)
+    }
+
+    @Test func leavingATransactionBlockEndsTheUnitEvenWithoutItsCommit() {
+        // Two requests on one connection, each a transaction whose COMMIT event was lost: 4 + 4 lookups
+        // must not add up to one loop of 8 under the first request's parent.
+        var stream = Stream()
+        for request in 0..<2 {
+            stream.inTransaction = true
+            stream.literal("SELECT id FROM orders WHERE shop_id = \(request) LIMIT 4", rows: 4)
+            for id in 1...4 { stream.literal("SELECT name FROM customers WHERE id = \(request * 10 + id)") }
+            stream.inTransaction = false
+            stream.literal("SELECT now()")
+        }
+        #expect(Self.nPlusOnes(stream.findings()).isEmpty)
+    }
+
+    @Test func unitsIdleFarLongerThanTheGapAreSweptAndCounted() {
+        var stream = Stream()
+        stream.literal("SELECT id FROM a LIMIT 5", rows: 5, connection: 1)
+        for id in 1...5 { stream.literal("SELECT * FROM b WHERE a_id = \(id)", connection: 1) }
+        // Connection 1 goes quiet; connection 2 keeps working for a minute.
+        for second in 0..<60 { stream.literal("SELECT \(second)", connection: 2, after: 1000) }
+        var detector = RepeatedStatementDetector()
+        for event in stream.events { detector.consume(event) }
+        #expect(detector.openUnits == 1)
+        #expect(Self.nPlusOnes(detector.findings(captureParameters: false)).map(\.repetitions) == [5])
+    }
+
+    @Test func lineageSaysWhichParentColumnTheKeysCameFrom() throws {
+        var stream = Stream()
+        let parent = "SELECT id, customer_id FROM orders WHERE shop_id = $1"
+        // 10 lookups; 8 of the keys are customer_id values the parent returned, 2 are not.
+        stream.sampledParent(parent, keys: Array(101...108), column: 1)
+        for key in Array(101...108) + [999, 998] { stream.child("SELECT name FROM customers WHERE id = $1", key: key) }
+        let finding = try #require(Self.nPlusOnes(stream.findings()).first)
+        guard case .object(let lineage) = finding.evidence["lineage"] else {
+            Issue.record("no lineage: \(finding.evidence)")
+            return
+        }
+        #expect(lineage["matched"] == .number(8))
+        #expect(lineage["checked"] == .number(10))
+        #expect(lineage["parameter"] == .number(1))
+        #expect(lineage["parent_column"] == .string("orders.customer_id"))
+        #expect(
+            lineage["summary"]
+                == .string(
+                    "8 of 10 `id` values were `orders.customer_id` values returned by the query before (parameter $1)"))
+    }
+
+    @Test func aParentWithoutASampleIsArmedAndGivesNoLineageYet() throws {
+        let arming = LineageArming()
+        var stream = Stream()
+        stream.bound("SELECT id FROM orders WHERE shop_id = $1", value: 1, rows: 6)
+        stream.events[0].shapeHash = 4242
+        for key in 1...6 { stream.child("SELECT name FROM customers WHERE id = $1", key: key) }
+        stream.literal("COMMIT")
+        var detector = RepeatedStatementDetector(configuration: .init(lineageArming: arming))
+        for event in stream.events { detector.consume(event) }
+        let finding = try #require(Self.nPlusOnes(detector.findings(captureParameters: false)).first)
+        #expect(finding.evidence["lineage"] == nil)
+        #expect(arming.shapes == [4242])
+        detector.reset()
+        #expect(arming.shapes.isEmpty)
     }
 }

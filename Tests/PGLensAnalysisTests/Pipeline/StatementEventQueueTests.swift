@@ -18,14 +18,26 @@ import Testing
     @Test func drainsInOfferOrderAcrossWraparound() {
         let queue = StatementEventQueue(capacity: 3)
         for sequence in 0..<3 { queue.offer(event(UInt64(sequence))) }
-        var batch: [StatementEvent] = []
+        var batch: [AnalysisEvent] = []
         #expect(queue.drain(into: &batch, maximum: 2) == 2)
         for sequence in 3..<5 { queue.offer(event(UInt64(sequence))) }
         #expect(queue.drain(into: &batch, maximum: 10) == 3)
-        #expect(batch.map(\.sequence) == [0, 1, 2, 3, 4])
+        #expect(batch.compactMap(\.statement?.sequence) == [0, 1, 2, 3, 4])
         #expect(queue.pendingCount == 0)
         #expect(queue.drain(into: &batch, maximum: 10) == 0)
         #expect(queue.counters == StatementEventQueue.Counters(received: 5, dropped: 0))
+    }
+
+    @Test func connectionEndsTakeTheirPlaceInTheOrder() {
+        let queue = StatementEventQueue(capacity: 4)
+        queue.offer(event(0))
+        queue.offer(.connectionEnded(clientConnectionID: 1))
+        queue.offer(event(0, client: 2))
+        var batch: [AnalysisEvent] = []
+        queue.drain(into: &batch, maximum: 10)
+        #expect(batch.map(\.clientConnectionID) == [1, 1, 2])
+        #expect(batch.map { $0.statement == nil } == [false, true, false])
+        #expect(queue.counters == StatementEventQueue.Counters(received: 3, dropped: 0))
     }
 
     @Test func concurrentProducersKeepEachClientsOrder() async {
@@ -37,11 +49,11 @@ import Testing
                 }
             }
         }
-        var batch: [StatementEvent] = []
+        var batch: [AnalysisEvent] = []
         queue.drain(into: &batch, maximum: .max)
         #expect(batch.count == 8000)
         for client in 1...4 {
-            let sequences = batch.filter { $0.clientConnectionID == UInt64(client) }.map(\.sequence)
+            let sequences = batch.filter { $0.clientConnectionID == UInt64(client) }.compactMap(\.statement?.sequence)
             #expect(sequences == (0..<2000).map(UInt64.init))
         }
     }
