@@ -113,6 +113,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The analysis's costs part by part (scripts/microbench): event-loop work per statement, consumer
+        // events per second.
+        .executableTarget(
+            name: "PGLensMicrobench",
+            dependencies: ["PGLensProxy", "PGLensAnalysis"]
+        ),
         .testTarget(
             name: "PGWireTests",
             dependencies: [

@@ -5,8 +5,9 @@ Usage: python3 demo_workload.py DSN
 A small shop schema (customers, orders without an index on orders.customer_id) and the requests
 of a typical ORM-backed page, four times: list 25 customers, then one query per customer for their
 orders (the N+1 pattern), each page a request in a transaction of its own, as an ORM session runs it;
-plus a report that filters orders on an unindexed column. pglens should find one N+1 of 25, seen in
-4 requests.
+plus a dashboard of three counts on an unindexed column, each its own round trip. pglens should find
+one N+1 of 25 seen in 4 requests (with the parent column its keys came from), and the three counts as
+repeated_aggregates.
 """
 import sys
 
@@ -34,9 +35,11 @@ def main():
                 for (customer_id, _name) in cur.fetchall():
                     cur.execute("SELECT id, total, status FROM demo_orders WHERE customer_id = %s", (customer_id,))
                     cur.fetchall()
-        for status in ("open", "paid", "open"):
-            cur.execute("SELECT count(*), sum(total) FROM demo_orders WHERE status = %s", (status,))
-            cur.fetchall()
+        # The dashboard: one count per status, each a round trip (one statement with FILTER would do).
+        with conn.transaction():
+            for status in ("open", "paid", "refunded"):
+                cur.execute("SELECT count(*), sum(total) FROM demo_orders WHERE status = %s", (status,))
+                cur.fetchall()
 
 
 if __name__ == "__main__":

@@ -27,13 +27,22 @@ enum RepeatedStatementAdvice {
             "connections": .number(Double(aggregate.clients.count)),
             "framework": .string(framework.rawValue),
             "round_trips_saved": .number(Double(aggregate.sizes.reduce(0) { $0 + max($1 - 1, 0) })),
+            "users": .array(aggregate.users.sorted().map(JSONValue.string)),
+            "client_addresses": .array(aggregate.addresses.sorted().map(JSONValue.string)),
+            "longest_burst_span_ms": .number(Double(aggregate.longestSpanNanoseconds) / 1e6),
         ]
         if let distinct = aggregate.fewestDistinctValues {
             evidence["distinct_values_in_smallest_burst"] = .number(Double(distinct))
         }
+        var parentColumn: String?
         if key.kind == .nPlusOne {
             evidence["parent_rows"] = .number(Double(aggregate.parentRows))
-            if let lineage = lineageEvidence(aggregate, childColumn: column) { evidence["lineage"] = lineage }
+            if let lineage = lineageEvidence(aggregate, childColumn: column) {
+                evidence["lineage"] = lineage
+                if case .object(let fields) = lineage, case .string(let name) = fields["parent_column"] {
+                    parentColumn = name
+                }
+            }
         }
         for (tag, value) in aggregate.requestTags where tag != "traceparent" { evidence[tag] = .string(value) }
         let parentTable = aggregate.parent.flatMap { QueryShape(normalizedText: $0.query).table }
@@ -42,7 +51,7 @@ enum RepeatedStatementAdvice {
         case .nPlusOne:
             suggestion = nPlusOneFix(
                 query: aggregate.query, table: shape.table, column: column, parentTable: parentTable,
-                framework: framework, largest: aggregate.largest)
+                parentColumn: parentColumn, framework: framework, largest: aggregate.largest)
         case .repeatedInsert:
             suggestion =
                 "Insert the rows in one statement: a multi-row INSERT ... VALUES (...), (...), or "
@@ -108,21 +117,30 @@ enum RepeatedStatementAdvice {
 
     /// The SQL rewrite and the ORM change for an N+1 whose child statement filters `table.column`.
     static func nPlusOneFix(
-        query: String, table: String?, column: String?, parentTable: String?, framework: Framework, largest: Int
+        query: String, table: String?, column: String?, parentTable: String?, parentColumn: String? = nil,
+        framework: Framework, largest: Int
     ) -> String {
         let child = table ?? "the child table"
         let key = column ?? "its key"
         let bareColumn = (key.split(separator: ".").last.map(String.init) ?? key).replacing("\"", with: "")
         var text =
             "Load all rows at once instead of one query per row of the parent: one query "
-            + "`SELECT ... FROM \(child) WHERE \(bareColumn) = ANY($1)` with the list of parent keys "
-            + "(or a JOIN with the parent query), which saves \(max(largest - 1, 0)) round trips per request."
+            + "`SELECT ... FROM \(child) WHERE \(bareColumn) = ANY($1)` with the list of "
+            + (parentColumn.map { "`\($0)` values of the parent's rows" } ?? "parent keys")
+        if let parentColumn, let table {
+            text +=
+                " (or a JOIN: `... JOIN \(bareTableName(table)) ON \(bareTableName(table)).\(bareColumn) = \(parentColumn)`)"
+        } else {
+            text += " (or a JOIN with the parent query)"
+        }
+        text += ", which saves \(max(largest - 1, 0)) round trips per request."
         // A lookup by the child's own id is a many-to-one (forward) relation; by `<parent>_id`, one-to-many.
         let forward = bareColumn == "id"
         let parentClass = parentTable.map(className(ofTable:)) ?? "Parent"
         let relationship =
             forward
             ? "\(parentClass).\(singular(child))" : "\(parentClass).\(bareTableName(child))"
+        let djangoModel = djangoModelName(child, parentTable: parentTable)
         switch framework {
         case .sqlalchemy:
             text +=
@@ -132,8 +150,8 @@ enum RepeatedStatementAdvice {
         case .django:
             text +=
                 forward
-                ? " Django: add .select_related(\"\(singular(child))\") to the parent queryset."
-                : " Django: add .prefetch_related(\"\(bareTableName(child))\") to the parent queryset (or \"\(singular(child))_set\" without a related_name)."
+                ? " Django: add .select_related(\"\(djangoModel)\") to the parent queryset (the ForeignKey's name)."
+                : " Django: add .prefetch_related(\"\(djangoModel)_set\") to the parent queryset (or the ForeignKey's related_name)."
         case .rails:
             text += " Rails: add .includes(:\(forward ? singular(child) : bareTableName(child))) to the parent query."
         case .hibernate:
@@ -183,6 +201,18 @@ enum RepeatedStatementAdvice {
             return .sqlalchemy
         }
         return .unknown
+    }
+
+    /// Django's model name for a table `<app_label>_<model>`: the table without the app label it shares with
+    /// the parent's table (or without its first word).
+    static func djangoModelName(_ table: String, parentTable: String?) -> String {
+        let name = bareTableName(table)
+        let parent = parentTable.map(bareTableName) ?? ""
+        let words = name.split(separator: "_")
+        let shared = zip(words, parent.split(separator: "_")).prefix { $0 == $1 }.count
+        if shared > 0, shared < words.count { return words[shared...].joined(separator: "_") }
+        guard let underscore = name.firstIndex(of: "_") else { return name }
+        return String(name[name.index(after: underscore)...])
     }
 
     static func bareTableName(_ table: String) -> String {

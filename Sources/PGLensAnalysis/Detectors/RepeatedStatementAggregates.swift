@@ -22,6 +22,11 @@ struct RepeatedStatementAggregates {
         var fewestDistinctValues: Int?
         var requestTags: [String: String] = [:]
         var clients: Set<UInt64> = []
+        /// Users and client addresses seen (at most 8 each).
+        var users: Set<String> = []
+        var addresses: Set<String> = []
+        /// The longest burst from its first execution's start to its last one's end.
+        var longestSpanNanoseconds: UInt64 = 0
         /// Lineage over the bursts whose parent was sampled: matches by (parameter, column), and executions
         /// compared.
         var lineageMatches: [ParameterColumn: Int] = [:]
@@ -77,6 +82,11 @@ struct RepeatedStatementAggregates {
             }
             if aggregate.requestTags.isEmpty { aggregate.requestTags = unit.requestTags }
             if aggregate.clients.count < 64 { aggregate.clients.insert(unit.clientConnectionID) }
+            if aggregate.users.count < 8 { aggregate.users.insert(unit.user) }
+            if aggregate.addresses.count < 8, !unit.clientAddress.isEmpty {
+                aggregate.addresses.insert(unit.clientAddress)
+            }
+            aggregate.longestSpanNanoseconds = max(aggregate.longestSpanNanoseconds, burst.spanNanoseconds)
             if let lineage = burst.lineage {
                 aggregate.lineageBursts += 1
                 aggregate.lineageChecked += lineage.checked

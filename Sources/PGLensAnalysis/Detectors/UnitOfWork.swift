@@ -62,6 +62,8 @@ struct UnitOfWork {
     let clientConnectionID: UInt64
     let database: String
     let applicationName: String
+    let user: String
+    let clientAddress: String
     /// The sqlcommenter keys that name a request (`traceparent`, `route`, `controller`, `action`), as
     /// the unit's first statement carried them.
     let requestTags: [String: String]
@@ -83,6 +85,8 @@ struct UnitOfWork {
         clientConnectionID = event.clientConnectionID
         database = event.database
         applicationName = event.applicationName
+        user = event.user
+        clientAddress = event.clientAddress
         self.requestTags = requestTags
         lastEndNanoseconds = event.endedAtMonotonicNanoseconds
         firstSeen = event.startedAt

@@ -118,9 +118,9 @@ public final class AnalysisPipeline: Sendable {
         // Read after the snapshot, so every event in it is counted as received.
         let counters = queue.counters
         return builder.build(
-            statistics: snapshot.statistics, slowLog: snapshot.slowLog, findings: findings,
-            detectors: snapshot.detectors, counters: counters, windowStartedAt: snapshot.windowStartedAt,
-            generatedAt: generatedAt)
+            statistics: snapshot.statistics, slowLog: snapshot.slowLog,
+            sources: [snapshot.slowLog, findings] + snapshot.detectors.map { $0 as any FindingSource },
+            counters: counters, windowStartedAt: snapshot.windowStartedAt, generatedAt: generatedAt)
     }
 
     /// Statement summaries by total time, largest first (`SHOW STATEMENTS`).

@@ -20,7 +20,7 @@ public struct ReportBuilder: Sendable {
     static func rank(_ kind: FindingKind) -> Int {
         switch kind {
         case .nPlusOne: return 0
-        case .repeatedInsert, .duplicateQuery: return 1
+        case .repeatedInsert, .repeatedAggregates, .sequentialQueries, .duplicateQuery: return 1
         default: return 2
         }
     }
@@ -28,14 +28,11 @@ public struct ReportBuilder: Sendable {
     /// The report: statements by total time (largest first), then findings: N+1 and other round-trip waste
     /// first, each group by severity and time spent.
     public func build(
-        statistics: StatementStatistics, slowLog: SlowQueryLog, findings: FindingsStore,
-        detectors: [any FindingDetector] = [], counters: StatementEventQueue.Counters, windowStartedAt: Date,
-        generatedAt: Date
+        statistics: StatementStatistics, slowLog: SlowQueryLog, sources: [any FindingSource],
+        counters: StatementEventQueue.Counters, windowStartedAt: Date, generatedAt: Date
     ) -> Report {
-        var allFindings =
-            slowLog.findings(captureParameters: captureParameters)
-            + findings.findings(captureParameters: captureParameters)
-        for detector in detectors { allFindings += detector.findings(captureParameters: captureParameters) }
+        var allFindings: [Finding] = []
+        for source in sources { allFindings += source.findings(captureParameters: captureParameters) }
         allFindings.sort { lhs, rhs in
             if Self.rank(lhs.kind) != Self.rank(rhs.kind) { return Self.rank(lhs.kind) < Self.rank(rhs.kind) }
             if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }

@@ -69,7 +69,11 @@ public struct ReportTextRenderer: Sendable {
             var place = "database \(finding.database)"
             if !finding.applicationName.isEmpty { place += ", application \(finding.applicationName)" }
             var counts = "\(finding.occurrences) occurrence(s), \(Self.number(finding.timeMilliseconds)) ms"
-            if let repetitions = finding.repetitions { counts += ", up to \(repetitions) in one burst" }
+            if let repetitions = finding.repetitions {
+                counts +=
+                    [.repeatedAggregates, .sequentialQueries].contains(finding.kind)
+                    ? ", up to \(repetitions) statements in one unit of work" : ", up to \(repetitions) in one burst"
+            }
             lines.append("")
             lines.append("  [\(finding.severity.rawValue)] \(finding.kind.rawValue): \(place); \(counts)")
             lines.append("    query: \(finding.query)")

@@ -16,8 +16,8 @@ extension AnalysisConfiguration {
             perDatabaseMilliseconds: configuration.databases.compactMapValues(\.slowQueryThresholdMs))
         // N+1 queries, insert loops and duplicate queries per unit of work.
         detectors = [
-            RepeatedStatementDetector(
-                configuration: RepeatedStatementDetector.Configuration(
+            UnitOfWorkDetector(
+                configuration: UnitOfWorkDetector.Configuration(
                     minimumRepetitions: configuration.nPlusOneMinRepetitions,
                     unitGapNanoseconds: UInt64(configuration.unitOfWorkGapMs * 1_000_000),
                     lineageArming: lineageArming))

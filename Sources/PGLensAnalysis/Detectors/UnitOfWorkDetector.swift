@@ -1,9 +1,11 @@
 import Foundation
 
-/// Follows each client connection's statements, cuts them into units of work, and finds the statements
-/// repeated in a unit: `n_plus_one` (the same query with different values after a statement whose rows
-/// drove it), `repeated_insert` (single-row INSERTs in a loop) and `duplicate_query` (the same query with
-/// the same values). Bursts are per connection and never merged across connections.
+/// Follows each client connection's statements, cuts them into units of work (a request, a job), and finds
+/// the round trips a unit wastes: `n_plus_one` (the same query with different values after a statement whose
+/// rows drove it), `repeated_insert` (single-row INSERTs in a loop), `duplicate_query` (the same query with
+/// the same values), `repeated_aggregates` (aggregates of one table one statement could compute) and
+/// `sequential_queries` (independent statements sent one after another). Units are per connection and never
+/// merged across connections.
 ///
 /// A unit of work ends at the end of a transaction block (`COMMIT`, `ROLLBACK`), at a pool's reset
 /// (`DISCARD ALL`, `RESET ALL`), when sqlcommenter's request tags change, when the connection ends
@@ -11,7 +13,7 @@ import Foundation
 /// (its `COMMIT` was not seen), and after an idle gap longer than ``Configuration/unitGapNanoseconds``.
 /// Units idle for longer than ``idleUnitLifetimeNanoseconds`` (by the clock of the latest events) are closed
 /// by a sweep, so that what is kept for a connection that went quiet does not stay.
-public struct RepeatedStatementDetector: FindingDetector {
+public struct UnitOfWorkDetector: FindingDetector {
     /// The detector's settings.
     public struct Configuration: Sendable {
         /// The fewest executions in one unit that make an N+1 or an insert loop (5, as Sentry's detector).
@@ -42,6 +44,10 @@ public struct RepeatedStatementDetector: FindingDetector {
     public let configuration: Configuration
     private var units: [UInt64: UnitOfWork] = [:]
     private var aggregates = RepeatedStatementAggregates()
+    /// The round-trip analyses of each closed unit: aggregates of one table that one statement could
+    /// compute, and runs of independent statements sent one after another.
+    private var repeatedAggregates = RepeatedAggregatesAnalysis()
+    private var sequentialQueries = SequentialQueriesAnalysis()
     /// Each fingerprint's boundary kind, so that a statement is lexed for it once, not at every execution.
     private var boundaries: [StatementFingerprint: UnitBoundary] = [:]
     /// The latest statement end seen on any connection, and when the idle units were last swept.
@@ -107,8 +113,14 @@ public struct RepeatedStatementDetector: FindingDetector {
     /// The findings so far, counting the units still open as if they ended now.
     public func findings(captureParameters: Bool) -> [Finding] {
         var aggregates = aggregates
-        for unit in units.values { aggregates.record(unit, minimumRepetitions: configuration.minimumRepetitions) }
-        return aggregates.findings()
+        var repeatedAggregates = repeatedAggregates
+        var sequentialQueries = sequentialQueries
+        for unit in units.values {
+            aggregates.record(unit, minimumRepetitions: configuration.minimumRepetitions)
+            repeatedAggregates.record(unit)
+            sequentialQueries.record(unit)
+        }
+        return aggregates.findings() + repeatedAggregates.findings() + sequentialQueries.findings()
     }
 
     public mutating func reset() {
@@ -117,6 +129,8 @@ public struct RepeatedStatementDetector: FindingDetector {
         latestNanoseconds = 0
         sweptAtNanoseconds = 0
         aggregates = RepeatedStatementAggregates()
+        repeatedAggregates.reset()
+        sequentialQueries.reset()
         configuration.lineageArming?.disarmAll()
     }
 
@@ -134,6 +148,8 @@ public struct RepeatedStatementDetector: FindingDetector {
     private mutating func close(_ id: UInt64) {
         guard let unit = units.removeValue(forKey: id) else { return }
         let unsampledParents = aggregates.record(unit, minimumRepetitions: configuration.minimumRepetitions)
+        repeatedAggregates.record(unit)
+        sequentialQueries.record(unit)
         if let arming = configuration.lineageArming {
             for shape in unsampledParents { arming.arm(shape) }
         }

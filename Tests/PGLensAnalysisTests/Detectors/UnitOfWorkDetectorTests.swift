@@ -64,14 +64,14 @@ private struct Stream {
         events.append(event)
     }
 
-    func findings(_ configuration: RepeatedStatementDetector.Configuration = .init()) -> [Finding] {
-        var detector = RepeatedStatementDetector(configuration: configuration)
+    func findings(_ configuration: UnitOfWorkDetector.Configuration = .init()) -> [Finding] {
+        var detector = UnitOfWorkDetector(configuration: configuration)
         for event in events { detector.consume(event) }
         return detector.findings(captureParameters: false)
     }
 }
 
-@Suite struct RepeatedStatementDetectorTests {
+@Suite struct UnitOfWorkDetectorTests {
     private static func nPlusOnes(_ findings: [Finding]) -> [Finding] { findings.filter { $0.kind == .nPlusOne } }
 
     @Test func literalLoopAfterAParentIsAnNPlusOne() throws {
@@ -220,7 +220,7 @@ private struct Stream {
         for id in 4...6 { stream.literal("SELECT * FROM profiles WHERE user_id = \(id)") }
         #expect(stream.findings().isEmpty)
         // With a gap threshold above the pause, the six lookups are one unit's loop.
-        let config = RepeatedStatementDetector.Configuration(unitGapNanoseconds: 5_000_000_000)
+        let config = UnitOfWorkDetector.Configuration(unitGapNanoseconds: 5_000_000_000)
         #expect(Self.nPlusOnes(stream.findings(config)).map(\.repetitions) == [6])
     }
 
@@ -267,7 +267,7 @@ private struct Stream {
         var stream = Stream()
         stream.literal("SELECT id FROM a LIMIT 5", rows: 5, connection: 7)
         for id in 1...5 { stream.literal("SELECT * FROM b WHERE a_id = \(id)", connection: 7) }
-        var detector = RepeatedStatementDetector()
+        var detector = UnitOfWorkDetector()
         for event in stream.events { detector.consume(event) }
         #expect(detector.openUnits == 1)
         detector.connectionEnded(7)
@@ -278,7 +278,7 @@ private struct Stream {
     @Test func connectionsFollowedAtOnceAreBounded() {
         var stream = Stream()
         for connection in UInt64(1)...50 { stream.literal("SELECT 1", connection: connection) }
-        var detector = RepeatedStatementDetector(configuration: .init(maximumConnections: 20))
+        var detector = UnitOfWorkDetector(configuration: .init(maximumConnections: 20))
         for event in stream.events { detector.consume(event) }
         #expect(detector.openUnits <= 20)
     }
@@ -313,7 +313,7 @@ private struct Stream {
         for id in 1...5 { stream.literal("SELECT * FROM b WHERE a_id = \(id)", connection: 1) }
         // Connection 1 goes quiet; connection 2 keeps working for a minute.
         for second in 0..<60 { stream.literal("SELECT \(second)", connection: 2, after: 1000) }
-        var detector = RepeatedStatementDetector()
+        var detector = UnitOfWorkDetector()
         for event in stream.events { detector.consume(event) }
         #expect(detector.openUnits == 1)
         #expect(Self.nPlusOnes(detector.findings(captureParameters: false)).map(\.repetitions) == [5])
@@ -347,7 +347,7 @@ private struct Stream {
         stream.events[0].shapeHash = 4242
         for key in 1...6 { stream.child("SELECT name FROM customers WHERE id = $1", key: key) }
         stream.literal("COMMIT")
-        var detector = RepeatedStatementDetector(configuration: .init(lineageArming: arming))
+        var detector = UnitOfWorkDetector(configuration: .init(lineageArming: arming))
         for event in stream.events { detector.consume(event) }
         let finding = try #require(Self.nPlusOnes(detector.findings(captureParameters: false)).first)
         #expect(finding.evidence["lineage"] == nil)
