@@ -72,45 +72,53 @@ func consumerEventsPerSecond(events: [StatementEvent]) -> (perSecond: Double, dr
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-let rounds = Int(ProcessInfo.processInfo.environment["MICROBENCH_ROUNDS"] ?? "5") ?? 5
+let environment = ProcessInfo.processInfo.environment
+let rounds = Int(environment["MICROBENCH_ROUNDS"] ?? "5") ?? 5
+/// `MICROBENCH_ONLY=consumer` or `event-loop`: one half (for a profiler).
+let only = environment["MICROBENCH_ONLY"] ?? ""
 print("pglens microbenchmarks: median of \(rounds) rounds, one thread")
 print("")
-print("event loop, per statement (Parse/Bind/Execute/Sync, 20 rows of 2 int4 columns):")
-for pooling in [false, true] {
-    var results: [HotPathBenchmark.Mode: Double] = [:]
-    for mode in HotPathBenchmark.Mode.allCases {
-        results[mode] = median(
-            try (0..<rounds).map { _ in
-                try HotPathBenchmark.nanosecondsPerStatement(
-                    mode: mode, transactionPooling: pooling, rows: 20, iterations: 200_000)
+if only != "consumer" {
+    print("event loop, per statement (Parse/Bind/Execute/Sync, 20 rows of 2 int4 columns):")
+    for pooling in [false, true] {
+        var results: [HotPathBenchmark.Mode: Double] = [:]
+        for mode in HotPathBenchmark.Mode.allCases {
+            results[mode] = median(
+                try (0..<rounds).map { _ in
+                    try HotPathBenchmark.nanosecondsPerStatement(
+                        mode: mode, transactionPooling: pooling, rows: 20, iterations: 200_000)
+                })
+        }
+        let off = results[.analysisOff] ?? 0
+        for mode in HotPathBenchmark.Mode.allCases {
+            let value = results[mode] ?? 0
+            let delta = mode == .analysisOff ? "" : String(format: "  (+%.0f ns)", value - off)
+            print(
+                String(
+                    format: "  %-12@ %-26@ %7.0f ns%@", pooling ? "transaction" : "session", mode.rawValue, value, delta
+                ))
+        }
+    }
+    for parameters in [1, 4, 16] {
+        let value = median(
+            (0..<rounds).map { _ in
+                HotPathBenchmark.nanosecondsPerBindSummary(parameters: parameters, iterations: 1_000_000)
             })
-    }
-    let off = results[.analysisOff] ?? 0
-    for mode in HotPathBenchmark.Mode.allCases {
-        let value = results[mode] ?? 0
-        let delta = mode == .analysisOff ? "" : String(format: "  (+%.0f ns)", value - off)
-        print(
-            String(
-                format: "  %-12@ %-26@ %7.0f ns%@", pooling ? "transaction" : "session", mode.rawValue, value, delta))
+        print(String(format: "  Bind read for the analysis (%2d int8 parameters): %5.0f ns", parameters, value))
     }
 }
-for parameters in [1, 4, 16] {
-    let value = median(
-        (0..<rounds).map { _ in
-            HotPathBenchmark.nanosecondsPerBindSummary(parameters: parameters, iterations: 1_000_000)
-        })
-    print(String(format: "  Bind read for the analysis (%2d int8 parameters): %5.0f ns", parameters, value))
+if only != "event-loop" {
+    print("")
+    let events = requestEvents(connections: 64, unitsPerConnection: 40, loop: 20)
+    var perSecond: [Double] = []
+    var dropped = 0
+    for _ in 0..<rounds {
+        let result = consumerEventsPerSecond(events: events)
+        perSecond.append(result.perSecond)
+        dropped += result.dropped
+    }
+    print(
+        String(
+            format: "analysis consumer, every detector on: %.0f statement events/s (%d events a round, %d dropped)",
+            median(perSecond), events.count, dropped))
 }
-print("")
-let events = requestEvents(connections: 64, unitsPerConnection: 40, loop: 20)
-var perSecond: [Double] = []
-var dropped = 0
-for _ in 0..<rounds {
-    let result = consumerEventsPerSecond(events: events)
-    perSecond.append(result.perSecond)
-    dropped += result.dropped
-}
-print(
-    String(
-        format: "analysis consumer, every detector on: %.0f statement events/s (%d events a round, %d dropped)",
-        median(perSecond), events.count, dropped))

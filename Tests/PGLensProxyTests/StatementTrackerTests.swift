@@ -172,3 +172,18 @@ import Testing
         #expect(tracker.takeFinished().first?.parameters == nil)
     }
 }
+
+@Suite struct StatementTextBoundTests {
+    @Test func aHugeStatementIsKeptByItsFirst32KiBAtACharacterBoundary() {
+        let huge = "SELECT '" + String(repeating: "é", count: 40_000) + "'"
+        let kept = StatementTracker.bounded(huge)
+        #expect(kept.utf8.count <= StatementTracker.maximumTextLength)
+        #expect(kept.utf8.count >= StatementTracker.maximumTextLength - 3)
+        #expect(huge.hasPrefix(kept))
+        #expect(StatementTracker.bounded("SELECT 1") == "SELECT 1")
+        var tracker = StatementTracker(captureParameters: false)
+        tracker.query(huge, at: .uptimeNanoseconds(1), inTransaction: false)
+        tracker.statementCompleted(rows: 1, at: .uptimeNanoseconds(2))
+        #expect(tracker.takeFinished().map(\.text.utf8.count) == [kept.utf8.count])
+    }
+}

@@ -44,7 +44,9 @@ enum RepeatedStatementAdvice {
                 }
             }
         }
-        for (tag, value) in aggregate.requestTags where tag != "traceparent" { evidence[tag] = .string(value) }
+        for (tag, value) in aggregate.requestTags where tag != "traceparent" && tag != "framework" {
+            evidence[tag] = .string(value)
+        }
         let parentTable = aggregate.parent.flatMap { QueryShape(normalizedText: $0.query).table }
         let suggestion: String
         switch key.kind {
@@ -78,7 +80,8 @@ enum RepeatedStatementAdvice {
             applicationName: key.applicationName, occurrences: aggregate.bursts, repetitions: aggregate.largest,
             timeMilliseconds: milliseconds,
             parent: aggregate.parent.map { Finding.Parent(fingerprint: $0.fingerprint, query: $0.query) },
-            table: shape.table, columns: column.map { [$0] } ?? [], suggestion: suggestion, evidence: evidence,
+            table: shape.table?.replacing("\"", with: ""), columns: column.map { [$0] } ?? [], suggestion: suggestion,
+            evidence: evidence,
             firstSeen: aggregate.firstSeen, lastSeen: aggregate.lastSeen)
     }
 
@@ -150,8 +153,8 @@ enum RepeatedStatementAdvice {
         case .django:
             text +=
                 forward
-                ? " Django: add .select_related(\"\(djangoModel)\") to the parent queryset (the ForeignKey's name)."
-                : " Django: add .prefetch_related(\"\(djangoModel)_set\") to the parent queryset (or the ForeignKey's related_name)."
+                ? " Django: add .select_related(\"\(singular(djangoModel))\") to the parent queryset (the ForeignKey's name)."
+                : " Django: add .prefetch_related(\"\(singular(djangoModel))_set\") to the parent queryset (or the ForeignKey's related_name)."
         case .rails:
             text += " Rails: add .includes(:\(forward ? singular(child) : bareTableName(child))) to the parent query."
         case .hibernate:
@@ -173,9 +176,12 @@ enum RepeatedStatementAdvice {
         let lexer = SQLLexer(query)
         let tokens = Array(lexer).filter { $0.kind != .blockComment && $0.kind != .lineComment }
         for index in tokens.indices where tokens[index].kind == .parameter {
-            guard index + 2 < tokens.count, lexer.text(of: tokens[index + 1]) == "=" else { continue }
-            var name = lexer.foldedText(of: tokens[index + 2]).replacing("\"", with: "")
-            var cursor = index + 3
+            // `$1::integer = t.col` (psycopg 3 casts its parameters).
+            var equals = index + 1
+            while equals + 1 < tokens.count, lexer.text(of: tokens[equals]) == "::" { equals += 2 }
+            guard equals + 1 < tokens.count, lexer.text(of: tokens[equals]) == "=" else { continue }
+            var name = lexer.foldedText(of: tokens[equals + 1]).replacing("\"", with: "")
+            var cursor = equals + 2
             while cursor + 1 < tokens.count, lexer.isSymbol(tokens[cursor], ".") {
                 name += "." + lexer.foldedText(of: tokens[cursor + 1]).replacing("\"", with: "")
                 cursor += 2
@@ -192,8 +198,17 @@ enum RepeatedStatementAdvice {
         if hint.contains("rails") || hint.contains("activerecord") { return .rails }
         if hint.contains("spring") || hint.contains("hibernate") { return .hibernate }
         if hint.contains("prisma") { return .prisma }
-        // Django quotes every name ("table"."column"); SQLAlchemy labels columns `AS table_column`.
+        // Django quotes every name ("table"."column"); SQLAlchemy's lazy loads put the parameter first
+        // (`WHERE $1 = t.col`, `$1::integer = t.col`), and it qualifies every column with its table, unquoted.
         if query.contains("\".\"") { return .django }
+        if leftSideColumn(in: query) != nil { return .sqlalchemy }
+        let table = QueryShape(normalizedText: query).table.map(bareTableName)
+        if let table, query.hasPrefix("select "),
+            case let columns = SelectListColumns.names(in: query, mainTable: nil), !columns.isEmpty,
+            columns.allSatisfy({ $0.hasPrefix(table + ".") }), query.contains(" from \(table) where \(table).")
+        {
+            return .sqlalchemy
+        }
         if query.range(of: #" AS [a-z_][a-z0-9_]*_[a-z0-9_]+"#, options: [.regularExpression, .caseInsensitive]) != nil,
             query.range(of: #"\$[0-9]+ = [a-z_]"#, options: .regularExpression) != nil
                 || query.contains(" AS ")

@@ -81,6 +81,9 @@ struct RepeatedStatementAggregates {
                 aggregate.fewestDistinctValues = min(aggregate.fewestDistinctValues ?? distinct, distinct)
             }
             if aggregate.requestTags.isEmpty { aggregate.requestTags = unit.requestTags }
+            if aggregate.requestTags["framework"] == nil, let framework = unit.framework {
+                aggregate.requestTags["framework"] = framework
+            }
             if aggregate.clients.count < 64 { aggregate.clients.insert(unit.clientConnectionID) }
             if aggregate.users.count < 8 { aggregate.users.insert(unit.user) }
             if aggregate.addresses.count < 8, !unit.clientAddress.isEmpty {

@@ -41,7 +41,10 @@ struct RepeatedStatementBurst {
             if shape.isSingleRowInsert {
                 bursts.append(burst(.repeatedInsert))
             } else if let parent = unit.parent(of: run) {
-                var found = burst(.nPlusOne(parent: parent))
+                var source = parent
+                // Rows of all its executions in the unit: a nested loop's parent ran once per outer row.
+                source.rows = max(parent.rows, unit.runs[parent.fingerprint]?.totalRows ?? 0)
+                var found = burst(.nPlusOne(parent: source))
                 found.lineage = unit.lineage(of: run, from: parent)
                 bursts.append(found)
             }

@@ -35,6 +35,10 @@ struct UnitOfWork {
         /// How many executions repeated the parameter values of an earlier one.
         var repeatedValues = 0
         var totalNanoseconds: UInt64 = 0
+        /// Rows its executions returned, summed (a nested loop's parent runs once per outer row).
+        var totalRows: UInt64 = 0
+        /// The parameter hash of its latest execution.
+        var lastValueHash: UInt64?
         var firstStartNanoseconds: UInt64
         var lastEndNanoseconds: UInt64
         /// The statements that returned rows before the first execution, most recent first.
@@ -67,6 +71,8 @@ struct UnitOfWork {
     /// The sqlcommenter keys that name a request (`traceparent`, `route`, `controller`, `action`), as
     /// the unit's first statement carried them.
     let requestTags: [String: String]
+    /// The sqlcommenter `framework` the unit's statements named (`sqlalchemy:2.0`, `django:5.0`), if any.
+    var framework: String?
     var runs: [StatementFingerprint: Run] = [:]
     /// The latest statements that returned rows, one per fingerprint, most recent first.
     var rowSources: [RowSource] = []
@@ -100,6 +106,7 @@ struct UnitOfWork {
         lastEndNanoseconds = max(lastEndNanoseconds, event.endedAtMonotonicNanoseconds)
         lastInExplicitTransaction = event.inExplicitTransaction
         lastSeen = max(lastSeen, event.startedAt)
+        if framework == nil, let named = statement.metadata["framework"] { framework = named }
         if statements.count < Self.maximumStatementsKept {
             statements.append(
                 UnitStatement(
@@ -108,37 +115,59 @@ struct UnitOfWork {
                     endNanoseconds: event.endedAtMonotonicNanoseconds,
                     rows: event.rows, isError: event.isError, parameterHash: parameterHash))
         }
+        // One lookup in place: the loop's statement runs again and again.
         if runs[statement.fingerprint] == nil {
-            if runs.count >= Self.maximumRuns {
+            guard runs.count < Self.maximumRuns else {
                 overflowed = true
-            } else {
-                runs[statement.fingerprint] = Run(
-                    query: statement.text, firstIndex: index, firstStartNanoseconds: event.startMonotonicNanoseconds,
-                    lastEndNanoseconds: event.endedAtMonotonicNanoseconds, rowSourcesBefore: rowSources)
+                addRowSource(event, statement, index)
+                return
             }
+            runs[statement.fingerprint] = Run(
+                query: statement.text, firstIndex: index, firstStartNanoseconds: event.startMonotonicNanoseconds,
+                lastEndNanoseconds: event.endedAtMonotonicNanoseconds, rowSourcesBefore: rowSources)
         }
-        if var run = runs[statement.fingerprint] {
-            run.count += 1
-            compareWithSampledSources(&run, event)
-            run.totalNanoseconds &+= event.durationNanoseconds
-            run.lastEndNanoseconds = event.endedAtMonotonicNanoseconds
-            if let parameterHash {
-                if run.valueHashes.contains(parameterHash) {
-                    run.repeatedValues += 1
-                } else if run.valueHashes.count < Self.maximumDistinctValues {
-                    run.valueHashes.insert(parameterHash)
-                }
-            } else {
-                run.valuesUnknown = true
+        Self.update(&runs[statement.fingerprint]!, event, parameterHash, latestSources: rowSources)
+        addRowSource(event, statement, index)
+    }
+
+    private static func update(
+        _ run: inout Run, _ event: StatementEvent, _ parameterHash: UInt64?, latestSources: [RowSource]
+    ) {
+        run.count += 1
+        compareWithSampledSources(&run, event, latestSources)
+        run.totalNanoseconds &+= event.durationNanoseconds
+        run.totalRows &+= event.isError ? 0 : event.rows
+        run.lastValueHash = parameterHash
+        run.lastEndNanoseconds = event.endedAtMonotonicNanoseconds
+        if let parameterHash {
+            if run.valueHashes.contains(parameterHash) {
+                run.repeatedValues += 1
+            } else if run.valueHashes.count < Self.maximumDistinctValues {
+                run.valueHashes.insert(parameterHash)
             }
-            runs[statement.fingerprint] = run
+        } else {
+            run.valuesUnknown = true
         }
+    }
+
+    private mutating func addRowSource(_ event: StatementEvent, _ statement: NormalizedStatement, _ index: Int) {
         if event.rows > 0, !event.isError {
-            rowSources.removeAll { $0.fingerprint == statement.fingerprint }
+            var sample = event.resultSample
+            if let earlier = rowSources.firstIndex(where: { $0.fingerprint == statement.fingerprint }) {
+                // The rows of all its executions in the unit: where a nested loop's keys come from. When one
+                // of them was not sampled (it ran before the statement was armed), the sample would be
+                // partial and the lineage understated: none is kept for the rest of the unit.
+                if let kept = rowSources[earlier].sample, sample != nil {
+                    sample?.merge(kept)
+                } else {
+                    sample = nil
+                }
+                rowSources.remove(at: earlier)
+            }
             rowSources.insert(
                 RowSource(
                     fingerprint: statement.fingerprint, query: statement.text, rows: event.rows, index: index,
-                    shape: event.shapeHash, sample: event.resultSample),
+                    shape: event.shapeHash, sample: sample),
                 at: 0)
             if rowSources.count > Self.maximumRowSources { rowSources.removeLast() }
         }
@@ -154,12 +183,18 @@ struct UnitOfWork {
         }
     }
 
-    /// Looks for the execution's parameter values in the sampled rows of the statements before the loop.
-    private func compareWithSampledSources(_ run: inout Run, _ event: StatementEvent) {
-        guard run.rowSourcesBefore.contains(where: { $0.sample != nil }) else { return }
+    /// Looks for the execution's parameter values in the sampled rows of the statements that returned rows
+    /// before the loop, each as of its latest execution (in a nested loop, the inner loop's keys come from
+    /// the parent's latest rows, not its first).
+    private static func compareWithSampledSources(
+        _ run: inout Run, _ event: StatementEvent, _ latestSources: [RowSource]
+    ) {
+        guard latestSources.contains(where: { $0.sample != nil }) else { return }
         let values = event.parameterValueHashes
-        for source in run.rowSourcesBefore {
-            guard let sample = source.sample else { continue }
+        for before in run.rowSourcesBefore {
+            guard let source = latestSources.first(where: { $0.fingerprint == before.fingerprint }),
+                let sample = source.sample
+            else { continue }
             run.lineageChecked[source.fingerprint, default: 0] += 1
             for parameter in 0..<values.count {
                 guard let hash = values[parameter] else { continue }
@@ -183,5 +218,18 @@ struct UnitOfWork {
             .max { ($0.value, $1.key.parameter, $1.key.column) < ($1.value, $0.key.parameter, $0.key.column) }
         guard let best else { return Lineage(parameter: 0, column: -1, matched: 0, checked: checked) }
         return Lineage(parameter: best.key.parameter, column: best.key.column, matched: best.value, checked: checked)
+    }
+
+    /// Whether `event` repeats the request this unit holds rather than continuing it: on a connection that
+    /// sends requests back to back (a persistent connection in autocommit), the statement that opened a loop
+    /// runs again with the same values after the loop ran (the same page asked for again). A nested loop's
+    /// parent runs again too, but with other values (the next outer row's key).
+    func isRepeated(by event: StatementEvent, minimumRepetitions: Int) -> Bool {
+        let fingerprint = event.statement.fingerprint
+        guard let run = runs[fingerprint], run.count == 1, let hash = event.parameterHash, run.lastValueHash == hash
+        else { return false }
+        return runs.values.contains { loop in
+            loop.firstIndex > run.firstIndex && loop.count >= minimumRepetitions && loop.valueHashes.count > 1
+        }
     }
 }

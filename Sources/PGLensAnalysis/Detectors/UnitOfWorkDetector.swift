@@ -77,6 +77,7 @@ public struct UnitOfWorkDetector: FindingDetector {
             let leftTransaction = unit.lastInExplicitTransaction && !event.inExplicitTransaction
             if gap > configuration.unitGapNanoseconds || leftTransaction
                 || (!tags.isEmpty && tags != unit.requestTags)
+                || unit.isRepeated(by: event, minimumRepetitions: configuration.minimumRepetitions)
             {
                 close(id)
             }
@@ -92,9 +93,20 @@ public struct UnitOfWorkDetector: FindingDetector {
             units[id] = UnitOfWork(first: event, requestTags: tags)
         }
         units[id]?.add(event, parameterHash: event.parameterHash)
+        armParentIfALoopJustFormed(in: id, statement.fingerprint)
         if boundary == .endsTransaction { close(id) }
         latestNanoseconds = max(latestNanoseconds, event.endedAtMonotonicNanoseconds)
         if latestNanoseconds &- sweptAtNanoseconds > Self.sweepIntervalNanoseconds { sweepIdleUnits() }
+    }
+
+    /// Arms the parent of a loop the moment the loop reaches the repetitions of an N+1, so that the parent's
+    /// next execution (the next request, often on another connection) is sampled for lineage.
+    private func armParentIfALoopJustFormed(in id: UInt64, _ fingerprint: StatementFingerprint) {
+        guard let arming = configuration.lineageArming, let unit = units[id], let run = unit.runs[fingerprint],
+            run.count == configuration.minimumRepetitions, run.valuesUnknown || run.valueHashes.count > 1,
+            let parent = unit.parent(of: run), parent.sample == nil, let shape = parent.shape
+        else { return }
+        arming.arm(shape)
     }
 
     /// Closes the units that have been idle for longer than ``idleUnitLifetimeNanoseconds``.

@@ -29,6 +29,22 @@ public struct ResultSample: Sendable, Equatable {
         rows += 1
     }
 
+    /// Value hashes kept when samples of several executions are merged.
+    public static let maximumValues = 4096
+
+    /// Adds the values of another execution's sample (a nested loop's parent runs once per outer row, and
+    /// the inner loop's keys come from all of them), up to ``maximumValues``.
+    public mutating func merge(_ other: ResultSample) {
+        rows += other.rows
+        for (hash, columns) in other.columnsByValue {
+            if columnsByValue[hash] != nil {
+                columnsByValue[hash, default: 0] |= columns
+            } else if columnsByValue.count < Self.maximumValues {
+                columnsByValue[hash] = columns
+            }
+        }
+    }
+
     /// The columns in which `hash` was seen (0 when none).
     public func columns(of hash: UInt64) -> UInt16 {
         columnsByValue[hash] ?? 0

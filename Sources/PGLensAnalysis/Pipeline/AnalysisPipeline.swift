@@ -23,6 +23,9 @@ public final class AnalysisPipeline: Sendable {
     /// Findings recorded by the event loops directly (session state), behind a lock of their own so that an
     /// event loop never waits for the consumer's batch.
     private let recordedFindings = NIOLockedValueBox(FindingsStore())
+    /// What the index advisor found in each database (empty while no advisor runs): its findings join the
+    /// report, and it revises the slow-query advice.
+    public let indexAdvice = IndexAdviceBoard()
 
     /// Creates a pipeline whose report window starts at `startedAt`.
     public init(configuration: AnalysisConfiguration = AnalysisConfiguration(), startedAt: Date = Date()) {
@@ -97,9 +100,11 @@ public final class AnalysisPipeline: Sendable {
     }
 
     /// Consumes events until the task is cancelled, sleeping `pollInterval` after every batch that did not
-    /// fill `batchSize`: events are taken in batches of a poll interval's worth, so that the consumer wakes
-    /// (and takes the queue's lock) a hundred times a second under load, not once per few events.
-    public func run(pollInterval: Duration = .milliseconds(10)) async {
+    /// fill `batchSize`: events are taken in batches of a poll interval's worth (the consumer wakes and takes
+    /// the queue's lock 500 times a second under load, not once per few events), and what the analysis
+    /// decides for the event loops (the parents of N+1 loops armed for row sampling) reaches them within a
+    /// few milliseconds, before the next request of a fast client.
+    public func run(pollInterval: Duration = .milliseconds(2)) async {
         while !Task.isCancelled {
             if processPendingEvents() < configuration.batchSize {
                 try? await Task.sleep(for: pollInterval)
@@ -119,7 +124,8 @@ public final class AnalysisPipeline: Sendable {
         let counters = queue.counters
         return builder.build(
             statistics: snapshot.statistics, slowLog: snapshot.slowLog,
-            sources: [snapshot.slowLog, findings] + snapshot.detectors.map { $0 as any FindingSource },
+            sources: [RevisedFindingSource(snapshot.slowLog, revisedBy: indexAdvice), findings, indexAdvice]
+                + snapshot.detectors.map { $0 as any FindingSource },
             counters: counters, windowStartedAt: snapshot.windowStartedAt, generatedAt: generatedAt)
     }
 
@@ -150,5 +156,6 @@ public final class AnalysisPipeline: Sendable {
             state.windowStartedAt = startedAt
         }
         recordedFindings.withLockedValue { $0.reset() }
+        indexAdvice.reset()
     }
 }

@@ -62,6 +62,17 @@ struct StatementTracker: Sendable {
 
     /// Whether Bind parameter values are kept (`capture_parameters`).
     let captureParameters: Bool
+    /// The most bytes of a statement's text the analysis keeps (as `track_activity_query_size` does): a
+    /// 100 MB query is forwarded whole but analysed, fingerprinted and kept by its first 32 KiB.
+    static let maximumTextLength = 32 * 1024
+
+    /// `text`, cut to ``maximumTextLength`` bytes (at a character boundary).
+    static func bounded(_ text: String) -> String {
+        guard text.utf8.count > maximumTextLength else { return text }
+        var end = text.utf8.index(text.utf8.startIndex, offsetBy: maximumTextLength)
+        while end > text.utf8.startIndex, UTF8.isContinuation(text.utf8[end]) { end = text.utf8.index(before: end) }
+        return String(text[..<end])
+    }
     /// Named statements and portals by name; the unnamed ones (what most drivers use) apart, without
     /// hashing a key per message.
     private var statements: [String: String] = [:]
@@ -103,6 +114,7 @@ struct StatementTracker: Sendable {
 
     /// A simple Query was forwarded; its (first) statement's rows are sampled when its shape is `armed`.
     mutating func query(_ text: String, at time: NIODeadline, inTransaction: Bool, armed: Set<UInt64> = []) {
+        let text = Self.bounded(text)
         var entry = Running(
             text: text, start: time, isSimpleQuery: true, batch: requestsSent, inTransaction: inTransaction)
         if !armed.isEmpty, armed.contains(LineageHash.shape(of: text, statementIndex: 0)) { startSampling(&entry) }
@@ -141,6 +153,7 @@ struct StatementTracker: Sendable {
     }
 
     mutating func parse(statement: String, text: String) {
+        let text = Self.bounded(text)
         if statement.isEmpty {
             unnamedStatement = text
         } else {

@@ -355,4 +355,58 @@ private struct Stream {
         detector.reset()
         #expect(arming.shapes.isEmpty)
     }
+
+    @Test func requestsSentBackToBackOnAPersistentConnectionAreUnitsEach() throws {
+        // Django with CONN_MAX_AGE in autocommit: the same page four times, nothing in between.
+        var stream = Stream()
+        for _ in 0..<4 {
+            stream.literal("SELECT \"a\".\"id\" FROM \"a\" ORDER BY \"a\".\"id\" ASC", rows: 12)
+            for id in 1...12 { stream.literal("SELECT \"b\".\"id\" FROM \"b\" WHERE \"b\".\"a_id\" = \(id)") }
+        }
+        let findings = stream.findings()
+        let nPlusOne = try #require(Self.nPlusOnes(findings).first)
+        #expect(nPlusOne.repetitions == 12)
+        #expect(nPlusOne.occurrences == 4)
+        #expect(findings.allSatisfy { $0.kind != .duplicateQuery }, "\(findings.map(\.kind))")
+    }
+
+    @Test func aNestedLoopsParentRowsAreThoseOfAllItsExecutions() throws {
+        var stream = Stream()
+        stream.bound("SELECT id FROM orders WHERE user_id = $1", value: 1, rows: 5)
+        for order in 1...5 {
+            stream.bound("SELECT id, product_id FROM items WHERE order_id = $1", value: order, rows: 3)
+            for product in 1...3 {
+                stream.bound("SELECT name FROM products WHERE id = $1", value: order * 10 + product)
+            }
+        }
+        let products = try #require(Self.nPlusOnes(stream.findings()).first { $0.table == "products" })
+        #expect(products.repetitions == 15)
+        #expect(products.evidence["parent_rows"] == .number(15))
+    }
+
+    @Test func sqlalchemy2LazyLoadsAreKnownByTheirShape() throws {
+        var stream = Stream()
+        stream.bound("SELECT orm_authors.id, orm_authors.name FROM orm_authors", value: 0, rows: 6)
+        for id in 1...6 {
+            stream.bound(
+                "SELECT orm_books.id, orm_books.author_id FROM orm_books WHERE $1::INTEGER = orm_books.author_id",
+                value: id)
+        }
+        let finding = try #require(Self.nPlusOnes(stream.findings()).first)
+        #expect(finding.evidence["framework"] == .string("sqlalchemy"))
+        #expect(finding.columns == ["orm_books.author_id"])
+        #expect(finding.suggestion.contains("WHERE author_id = ANY($1)"), "\(finding.suggestion)")
+        #expect(finding.suggestion.contains("selectinload(OrmAuthor.orm_books)"), "\(finding.suggestion)")
+    }
+
+    @Test func djangoFindingsNameTheTableUnquotedAndTheReverseAccessor() throws {
+        var stream = Stream()
+        stream.literal("SELECT \"orm_author\".\"id\" FROM \"orm_author\"", rows: 6)
+        for id in 1...6 {
+            stream.literal("SELECT \"orm_book\".\"id\" FROM \"orm_book\" WHERE \"orm_book\".\"author_id\" = \(id)")
+        }
+        let finding = try #require(Self.nPlusOnes(stream.findings()).first)
+        #expect(finding.table == "orm_book")
+        #expect(finding.suggestion.contains("prefetch_related(\"book_set\")"), "\(finding.suggestion)")
+    }
 }

@@ -84,3 +84,24 @@ import Testing
         #expect(SelectListColumns.names(in: query, mainTable: QueryShape(normalizedText: query).table) == names)
     }
 }
+
+@Suite struct ResultSampleMergeTests {
+    @Test func mergedSamplesKeepTheColumnsOfEveryExecutionUpToTheirBound() {
+        var first = ResultSample()
+        first.add(1, column: 0)
+        first.endRow()
+        var second = ResultSample()
+        second.add(1, column: 2)
+        second.add(2, column: 1)
+        second.endRow()
+        first.merge(second)
+        #expect(first.rows == 2)
+        #expect(first.columns(of: 1) == 0b101)
+        #expect(first.columns(of: 2) == 0b010)
+        var big = ResultSample()
+        for value in 0..<UInt64(ResultSample.maximumValues + 10) { big.add(value, column: 0) }
+        var merged = ResultSample()
+        merged.merge(big)
+        #expect(merged.columnsByValue.count == ResultSample.maximumValues)
+    }
+}
