@@ -75,6 +75,14 @@ extension Configuration {
             unitOfWorkGapMs.isFinite && unitOfWorkGapMs > 0, "unit_of_work_gap_ms",
             "must be a number of milliseconds above 0")
         check(
+            advisorInterval.isFinite && advisorInterval >= 1, "advisor_interval", "must be at least 1 second")
+        check(
+            advisorStatementTimeout.isFinite && advisorStatementTimeout > 0, "advisor_statement_timeout",
+            "must be a number of seconds above 0")
+        check(
+            advisorUser.isEmpty || users[advisorUser]?.secret != nil || authType == .trust, "advisor_user",
+            "needs a [users.\(advisorUser)] entry with the password pglens logs in with")
+        check(
             adminHTTPListen.trimmingWhitespace.isEmpty || ListenAddress(parsing: adminHTTPListen) != nil,
             "admin_http_listen", "must be host:port (for example 127.0.0.1:9930), or empty to turn the API off")
 

@@ -107,6 +107,17 @@ public struct Configuration: Sendable, Equatable {
     /// request): the statements of one request follow each other within a few milliseconds, two requests on
     /// a kept connection are further apart.
     public var unitOfWorkGapMs: Double = 500
+    /// Whether pglens opens a side connection per database (one at a time, read-only, `pglens-advisor`)
+    /// to read the catalog and the plans of measured statements for index advice; a database may set its
+    /// own. Off by default: it uses a server connection outside the pools.
+    public var advisor: Bool = false
+    /// The role the advisor logs in as (needs a `[users.NAME]` entry with its password); empty: the
+    /// database's `user`, else the user that spent the most time in that database.
+    public var advisorUser: String = ""
+    /// Seconds between two advisor runs in a database (catalog refresh, plans of new candidates).
+    public var advisorInterval: Double = 300
+    /// `statement_timeout` of the advisor's statements, in seconds (its `lock_timeout` is at most 1 s).
+    public var advisorStatementTimeout: Double = 5
     /// `host:port` of the HTTP API (report, statements, health); empty turns it off.
     public var adminHTTPListen: String = "127.0.0.1:9930"
     /// A user that pglens logs in as to look up the secrets of users not in `[users]` with `auth_query`;
@@ -171,6 +182,11 @@ public struct Configuration: Sendable, Equatable {
         database.slowQueryThresholdMs ?? slowQueryThresholdMs
     }
 
+    /// Whether the index advisor works in a database: its own `advisor`, else the instance's.
+    public func advisor(for database: DatabaseConfiguration) -> Bool {
+        database.advisor ?? advisor
+    }
+
     /// The pool mode in force for a database and user: the user's, else the database's, else the instance's.
     public func poolMode(database: DatabaseConfiguration, user: UserConfiguration?) -> PoolMode {
         user?.poolMode ?? database.poolMode ?? poolMode
@@ -217,6 +233,8 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
             + "slow_query_threshold_ms: \(slowQueryThresholdMs), slow_query_log_size: \(slowQueryLogSize), "
             + "stats_max_statements: \(statsMaxStatements), analysis_queue_size: \(analysisQueueSize), "
             + "n_plus_one_min_repetitions: \(nPlusOneMinRepetitions), unit_of_work_gap_ms: \(unitOfWorkGapMs), "
+            + "advisor: \(advisor), advisor_user: \(advisorUser.debugDescription), "
+            + "advisor_interval: \(advisorInterval), advisor_statement_timeout: \(advisorStatementTimeout), "
             + "admin_http_listen: \(adminHTTPListen.debugDescription), "
             + "auth_user: \(authUser.debugDescription), auth_query: \(authQuery.debugDescription), "
             + "auth_dbname: \(authDBName.debugDescription), auth_query_cache_ttl: \(authQueryCacheTTL), "
@@ -259,6 +277,8 @@ extension Configuration: CustomReflectable {
                 "slowQueryThresholdMs": slowQueryThresholdMs, "slowQueryLogSize": slowQueryLogSize,
                 "statsMaxStatements": statsMaxStatements, "analysisQueueSize": analysisQueueSize,
                 "nPlusOneMinRepetitions": nPlusOneMinRepetitions, "unitOfWorkGapMs": unitOfWorkGapMs,
+                "advisor": advisor, "advisorUser": advisorUser, "advisorInterval": advisorInterval,
+                "advisorStatementTimeout": advisorStatementTimeout,
                 "adminHTTPListen": adminHTTPListen, "authUser": authUser, "authQuery": authQuery,
                 "authDBName": authDBName, "authQueryCacheTTL": authQueryCacheTTL,
                 "adminUsers": adminUsers, "statsUsers": statsUsers, "statsPeriod": statsPeriod,

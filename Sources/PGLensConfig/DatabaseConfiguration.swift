@@ -28,6 +28,8 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     /// The user that looks up unknown users' secrets with `auth_query` for this database; `nil` means the
     /// instance's `auth_user`.
     public var authUser: String?
+    /// Whether pglens's index advisor works in this database; `nil` means the instance's `advisor`.
+    public var advisor: Bool?
 
     public init(
         name: String, host: String = "127.0.0.1", port: Int = 5432, dbname: String? = nil,
@@ -60,6 +62,7 @@ extension DatabaseConfiguration: CustomStringConvertible, CustomDebugStringConve
         if let sessionStatePolicy { fields.append("session_state_policy: \(sessionStatePolicy.rawValue)") }
         if let slowQueryThresholdMs { fields.append("slow_query_threshold_ms: \(slowQueryThresholdMs)") }
         if let authUser { fields.append("auth_user: \(authUser)") }
+        if let advisor { fields.append("advisor: \(advisor)") }
         return "\(name)(" + fields.joined(separator: ", ") + ")"
     }
 
@@ -77,6 +80,7 @@ extension DatabaseConfiguration: CustomReflectable {
                 "poolMode": poolMode as Any, "forceUser": forceUser as Any,
                 "password": password == nil ? "nil" : "<password>", "maxDBConnections": maxDBConnections as Any,
                 "minPoolSize": minPoolSize as Any, "reservePoolSize": reservePoolSize as Any,
+                "advisor": advisor as Any,
             ],
             displayStyle: .struct)
     }

@@ -15,6 +15,7 @@ enum DatabaseSetting: String, CaseIterable {
     case sessionStatePolicy = "session_state_policy"
     case slowQueryThresholdMs = "slow_query_threshold_ms"
     case authUser = "auth_user"
+    case advisor
 
     /// Checks `value` against the setting's type and stores it.
     func apply(_ value: SettingValue, to database: inout DatabaseConfiguration) throws(SettingValue.Mismatch) {
@@ -32,6 +33,7 @@ enum DatabaseSetting: String, CaseIterable {
         case .sessionStatePolicy: database.sessionStatePolicy = try value.sessionStatePolicy()
         case .slowQueryThresholdMs: database.slowQueryThresholdMs = try value.number()
         case .authUser: database.authUser = try value.string()
+        case .advisor: database.advisor = try value.boolean()
         }
     }
 }

@@ -52,6 +52,10 @@ enum InstanceSetting: String, CaseIterable {
     case analysisQueueSize = "analysis_queue_size"
     case nPlusOneMinRepetitions = "n_plus_one_min_repetitions"
     case unitOfWorkGapMs = "unit_of_work_gap_ms"
+    case advisor
+    case advisorUser = "advisor_user"
+    case advisorInterval = "advisor_interval"
+    case advisorStatementTimeout = "advisor_statement_timeout"
     case adminHTTPListen = "admin_http_listen"
     case authUser = "auth_user"
     case authQuery = "auth_query"
@@ -124,6 +128,10 @@ enum InstanceSetting: String, CaseIterable {
         case .analysisQueueSize: configuration.analysisQueueSize = try value.integer()
         case .nPlusOneMinRepetitions: configuration.nPlusOneMinRepetitions = try value.integer()
         case .unitOfWorkGapMs: configuration.unitOfWorkGapMs = try value.number()
+        case .advisor: configuration.advisor = try value.boolean()
+        case .advisorUser: configuration.advisorUser = try value.string()
+        case .advisorInterval: configuration.advisorInterval = try value.seconds()
+        case .advisorStatementTimeout: configuration.advisorStatementTimeout = try value.seconds()
         case .adminHTTPListen: configuration.adminHTTPListen = try value.string()
         case .authUser: configuration.authUser = try value.string()
         case .authQuery: configuration.authQuery = try value.string()

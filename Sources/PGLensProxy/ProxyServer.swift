@@ -15,6 +15,8 @@ public final class ProxyServer: Sendable {
     private let shared: ProxyContext
     /// Drains the statement events into the analysis; nil when analysis is off.
     private let analysisConsumer: Task<Void, Never>?
+    /// The index advisor; nil when `advisor` is off everywhere (or analysis is).
+    private let advisor: IndexAdvisor?
 
     /// The statement analysis fed by every session; nil when `analysis = false`.
     public var analysis: AnalysisPipeline? { shared.analysis }
@@ -27,12 +29,13 @@ public final class ProxyServer: Sendable {
 
     private init(
         group: MultiThreadedEventLoopGroup, channel: any Channel, shared: ProxyContext,
-        analysisConsumer: Task<Void, Never>?
+        analysisConsumer: Task<Void, Never>?, advisor: IndexAdvisor?
     ) {
         self.group = group
         self.channel = channel
         self.shared = shared
         self.analysisConsumer = analysisConsumer
+        self.advisor = advisor
     }
 
     /// Binds the listener and starts accepting clients. `configurationPath` is the file the configuration
@@ -94,7 +97,17 @@ public final class ProxyServer: Sendable {
             }
             // The consumer runs off the event loops; they only ever offer events to its bounded queue.
             let consumer = analysis.map { pipeline in Task.detached(priority: .utility) { await pipeline.run() } }
-            return ProxyServer(group: group, channel: channel, shared: shared, analysisConsumer: consumer)
+            let advisor = analysis.flatMap { pipeline in
+                IndexAdvisor.isWanted(configuration)
+                    ? IndexAdvisor(
+                        configuration: configuration, resolve: shared.poolResolver,
+                        connector: ServerConnector(
+                            logger: logger, tlsMode: configuration.serverTLSSSLMode, tlsContexts: tlsContexts),
+                        analysis: pipeline, logger: logger)
+                    : nil
+            }
+            return ProxyServer(
+                group: group, channel: channel, shared: shared, analysisConsumer: consumer, advisor: advisor)
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -215,6 +228,7 @@ public final class ProxyServer: Sendable {
     /// Stops accepting clients, closes pooled connections and the event loops.
     public func shutdown() async throws {
         analysisConsumer?.cancel()
+        await advisor?.stop()
         try? await channel.close()
         shared.pools.shutDown()
         try await group.shutdownGracefully()

@@ -96,4 +96,36 @@ struct ServerFailureTests {
             #expect(Set(errors.keys).isSubset(of: Self.outageErrors), "unexpected errors: \(errors)")
         }
     }
+
+    @Test(
+        "a fast restart of PostgreSQL under a probe client costs under a second once it accepts again",
+        arguments: ["transaction", "session"])
+    func fastRestartCostsUnderASecond(poolMode: String) async throws {
+        try await Self.withProxy(poolMode: poolMode) { cluster, proxy in
+            let directory = try TempDirectory.make(prefix: "pglens-it-probe")
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            _ = try await PoolObservation.eventually(30) { (try? await cluster.psqlAdmin("SELECT 1")) == "1" }
+            let dsn = ProxyUnderTest.dsn(port: proxy.port, user: "app", password: PostgresCluster.appPassword)
+            async let probe = ClientRunner.python("restart_probe.py", [dsn, directory], timeout: 150)
+            let serving = try await PoolObservation.eventually(30) {
+                FileManager.default.fileExists(atPath: directory + "/serving")
+            }
+            try #require(serving, "the probe never got an answer before the restart")
+            try await cluster.stopFast()
+            let stopped = Date().timeIntervalSince1970
+            try await Task.sleep(nanoseconds: 200_000_000)
+            try await cluster.startAgain()
+            // startAgain returns once PostgreSQL accepts connections (it polls, so a little after).
+            let accepting = Date().timeIntervalSince1970
+            try await Task.sleep(nanoseconds: 3_000_000_000)
+            _ = FileManager.default.createFile(atPath: directory + "/done", contents: nil)
+            let json = try JSONOutput.object(try await probe)
+            let successes = json["successes"] as? [Double] ?? []
+            let firstAfter = try #require(successes.first { $0 > stopped }, "no answer after the restart: \(json)")
+            #expect(
+                firstAfter - accepting < 1.0,
+                "first answer \(firstAfter - accepting) s after PostgreSQL accepted again: \(json)\n\(proxy.log().suffix(3000))"
+            )
+        }
+    }
 }

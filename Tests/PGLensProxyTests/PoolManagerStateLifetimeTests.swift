@@ -144,16 +144,43 @@ import Testing
         #expect(state.release(server: 1, loop: 0, reusable: true, now: at(1)) == [.handOver(server: 1, to: 3)])
     }
 
-    @Test func temporaryLoginFailureKeepsWaitersUntilTheRetry() {
+    @Test func temporaryFailuresKeepEveryWaiterAndRetryFromFiveMillisecondsDoubling() {
         let one = PoolLimits(poolSize: 1, maxDBConnections: 0)
         var state = PoolManagerState(times: ServerConnectionTimes(loginRetry: .seconds(15)))
         _ = state.acquire(key: key, waiter: 1, loop: 0, limits: one, now: t0)
         _ = state.acquire(key: key, waiter: 2, loop: 0, limits: one, now: t0)
-        let (waiter, actions) = state.connectFailed(server: 1, now: t0, temporary: true)
+        var now = t0
+        var delays: [Int64] = []
+        for server in 1...8 {
+            let (waiter, actions) = state.connectFailed(server: server, now: now, temporary: true)
+            // The client the connection was opened for keeps its place: no one is failed.
+            #expect(waiter == nil)
+            guard case .scheduleRetry(key, let at) = actions.first, actions.count == 1 else {
+                Issue.record("\(actions)")
+                return
+            }
+            delays.append((at - now).nanoseconds / 1_000_000)
+            #expect(state.retryDue(key: key, now: at - .milliseconds(1)) == [], "not before its time")
+            #expect(state.retryDue(key: key, now: at) == [.connect(server: server + 1, key: key, loop: 0, for: 1)])
+            now = at
+        }
+        #expect(delays == [5, 10, 20, 40, 80, 160, 250, 250])
+        // The server accepts again: the first waiter is served, and the next failure starts from 5 ms.
+        #expect(state.connected(server: 9, loop: 0, now: now) == [.handOver(server: 9, to: 1)])
+        #expect(state.release(server: 9, loop: 0, reusable: true, now: now) == [.handOver(server: 9, to: 2)])
+    }
+
+    @Test func aRefusedLoginStillHoldsOffForServerLoginRetry() {
+        let one = PoolLimits(poolSize: 1, maxDBConnections: 0)
+        var state = PoolManagerState(times: ServerConnectionTimes(loginRetry: .seconds(15)))
+        _ = state.acquire(key: key, waiter: 1, loop: 0, limits: one, now: t0)
+        let (waiter, actions) = state.connectFailed(server: 1, now: t0, temporary: false)
         #expect(waiter == 1)
         #expect(actions == [])
-        #expect(state.tick(now: at(14)) == [])
-        #expect(state.tick(now: at(15)) == [.connect(server: 2, key: key, loop: 0, for: 2)])
+        #expect(
+            state.acquire(key: key, waiter: 2, loop: 0, limits: one, now: at(1)) == [
+                .fail(waiter: 2, reason: .serverLoginFailing(key))
+            ])
     }
 
     @Test func connectionUnusedLongerThanServerCheckDelayIsCheckedFirst() {

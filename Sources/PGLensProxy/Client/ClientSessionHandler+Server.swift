@@ -40,10 +40,17 @@ extension ClientSessionHandler {
         guard case .waitingForServer(let request, _) = state, shared.pools.cancelWait(key: key, waiter: waiter)
         else { return }
         let seconds = shared.configuration.queryWaitTimeout
-        let error = ErrorFields(
+        var error = ErrorFields(
             severity: "ERROR", sqlState: .tooManyConnections,
             message: "pglens: no server connection became free within query_wait_timeout (\(seconds) s)",
             hint: "The pool for \(key) is full; raise pool_size or lower the load.")
+        if let failure = shared.pools.unreachableFailure(key: key) {
+            error = ErrorFields(
+                severity: "ERROR", sqlState: failure.error.sqlState ?? .sqlclientUnableToEstablishSQLConnection,
+                message: "pglens: the server did not accept a connection within query_wait_timeout (\(seconds) s); "
+                    + "the last attempt: \(failure.error.message ?? "failed")",
+                hint: "pglens keeps retrying; check that PostgreSQL is running and reachable from pglens.")
+        }
         switch request {
         case .login:
             sendErrorAndClose(error.withSeverity("FATAL"))

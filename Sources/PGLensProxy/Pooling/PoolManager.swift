@@ -38,6 +38,9 @@ final class PoolManager: @unchecked Sendable {
     /// The last failure to open a connection, per pool: what clients are told while `server_login_retry`
     /// holds off the next attempt.
     private var lastFailures: [PoolKey: ServerConnector.Failure] = [:]
+    /// Pools whose server is unreachable right now (temporary failures since the last success), with the
+    /// latest failure: what a client that waited in vain is told.
+    private var unreachable: [PoolKey: ServerConnector.Failure] = [:]
     /// The periodic `tick` of the state (idle timeout, lifetime, min pool size, reserve, login retry).
     private var maintenance: RepeatedTask?
 
@@ -234,6 +237,8 @@ final class PoolManager: @unchecked Sendable {
             case .closeIdle(let serverID):
                 let server = lock.withLock { servers.removeValue(forKey: serverID) }
                 server?.close()
+            case .scheduleRetry(let key, let deadline):
+                loops[0].scheduleTask(deadline: deadline) { [weak self] in self?.retryDue(key) }
             case .fail(let waiterID, let reason):
                 let (waiter, error) = lock.withLock { () -> (Waiter?, ServerConnector.Failure) in
                     (waiters.removeValue(forKey: waiterID), failure(for: reason))
@@ -303,6 +308,8 @@ final class PoolManager: @unchecked Sendable {
                 case .success(let server):
                     server.onClose = { [weak self] closed in self?.serverClosed(closed) }
                     server.statements = ServerStatementCache(capacity: self.maxPreparedStatements)
+                    let recovered = self.lock.withLock { self.unreachable.removeValue(forKey: key) != nil }
+                    if recovered { self.logger.info("server connection opened again", metadata: ["pool": "\(key)"]) }
                     let actions = self.lock.withLock {
                         self.servers[serverID] = server
                         self.serverDefaults[key] = server.loginParameters
@@ -323,19 +330,50 @@ final class PoolManager: @unchecked Sendable {
     }
 
     private func connectFailed(serverID: Int, key: PoolKey, _ failure: ServerConnector.Failure) {
-        logger.warning(
-            "server connection failed",
-            metadata: ["pool": "\(key)", "sqlstate": "\(failure.error.sqlState?.code ?? "")"])
-        // "The database system is starting up" is temporary: waiting clients keep waiting for the retry.
-        let temporary = failure.error.sqlState == .cannotConnectNow
+        // A server that is restarting is temporary: "the database system is starting up / shutting down",
+        // a terminated session, a refused or broken connection. Waiting clients keep waiting for the retry.
+        let temporary = failure.error.sqlState.map(Self.temporaryFailures.contains) ?? false
+        let firstOfOutage = lock.withLock { unreachable[key] == nil }
+        let metadata: Logger.Metadata = [
+            "pool": "\(key)", "sqlstate": "\(failure.error.sqlState?.code ?? "")",
+            "error": "\(failure.error.message ?? "")",
+        ]
+        if !temporary {
+            logger.warning("server connection failed", metadata: metadata)
+        } else if firstOfOutage {
+            logger.warning(
+                "server connection failed; retrying in 5 ms to 250 ms while clients wait (query_wait_timeout)",
+                metadata: metadata)
+        } else {
+            logger.debug("server connection failed again", metadata: metadata)
+        }
         let (waiter, actions) = lock.withLock { () -> (Waiter?, [PoolManagerState.Action]) in
             lastFailures[key] = failure
+            if temporary { unreachable[key] = failure }
             let (waiterID, actions) = state.connectFailed(server: serverID, now: .now(), temporary: temporary)
             return (waiterID.flatMap { waiters.removeValue(forKey: $0) }, actions)
         }
         if let waiter {
             waiter.eventLoop.execute { waiter.completion(.failure(failure)) }
         }
+        run(actions)
+    }
+
+    /// The SQLSTATEs of a server that is restarting rather than refusing the login.
+    static let temporaryFailures: Set<SQLState> = [
+        .cannotConnectNow, .adminShutdown, SQLState("57P02"), .connectionFailure,
+        .sqlclientUnableToEstablishSQLConnection,
+    ]
+
+    /// The latest failure to reach the server of `key`, while it has been unreachable since the last
+    /// connection that opened.
+    func unreachableFailure(key: PoolKey) -> ServerConnector.Failure? {
+        lock.withLock { unreachable[key] }
+    }
+
+    /// A retry after a temporary failure is due.
+    private func retryDue(_ key: PoolKey) {
+        let actions = lock.withLock { state.retryDue(key: key, now: .now()) }
         run(actions)
     }
 

@@ -28,6 +28,9 @@ struct PoolManagerState {
         case closeIdle(server: ServerID)
         /// Tell the waiting client that it gets no connection.
         case fail(waiter: WaiterID, reason: FailureReason)
+        /// Call `retryDue(key:now:)` at `at`: the next attempt after a transient failure, sooner than the
+        /// once-a-second tick.
+        case scheduleRetry(key: PoolKey, at: NIODeadline)
     }
 
     enum FailureReason: Equatable {
@@ -64,6 +67,8 @@ struct PoolManagerState {
         /// The last attempt failed in a way that is not temporary (not "the database system is starting
         /// up"): while the pool has no connection, clients are told at once.
         var loginFailing = false
+        /// Temporary failures in a row (the server restarting): the next retry waits twice as long.
+        var temporaryFailures = 0
 
         var waitingCount: Int { waiters.count - waitersHead }
 
@@ -197,6 +202,7 @@ struct PoolManagerState {
         pool.connecting -= 1
         pool.retryAt = nil
         pool.loginFailing = false
+        pool.temporaryFailures = 0
         let intended = connectingFor.removeValue(forKey: server)
         if let intended, let index = pool.indexOfWaiter(intended) {
             pool.waiters.remove(at: index)
@@ -212,9 +218,15 @@ struct PoolManagerState {
     /// A connection opened by `.connect` could not be opened or logged in. The client it was opened for
     /// learns it from `PoolManager` (with the server's error); returns what else must happen.
     ///
-    /// As PgBouncer does, the pool tries no new connection before `server_login_retry` has passed, and when
-    /// it has no connection left, every waiting client is failed at once (they could only wait for the
-    /// retry). A `temporary` failure (the server is starting up) only delays the retry.
+    /// A login the server refused (a wrong password, a missing database): as PgBouncer does, the pool tries
+    /// no new connection before `server_login_retry` has passed, and when it has no connection left, every
+    /// waiting client is failed at once (they could only wait for the retry).
+    ///
+    /// A `temporary` failure (the server is restarting: refused connections, "the database system is
+    /// starting up" or "shutting down") fails no one: the client it was opened for keeps its place, and the
+    /// pool tries again after a delay that starts at ``firstRetryDelay`` and doubles up to
+    /// ``longestRetryDelay`` (never past `server_login_retry`), so that clients are served within a fraction
+    /// of a second of the server accepting again; they wait within `query_wait_timeout`.
     mutating func connectFailed(
         server: ServerID, now: NIODeadline, temporary: Bool = false
     ) -> (
@@ -223,6 +235,15 @@ struct PoolManagerState {
         let intended = connectingFor.removeValue(forKey: server)
         guard let key = forget(server: server), var pool = pools[key] else { return (nil, []) }
         pool.connecting -= 1
+        if temporary {
+            let delay = min(
+                Self.firstRetryDelay * (1 << min(pool.temporaryFailures, 16)), Self.longestRetryDelay,
+                times.loginRetry)
+            pool.temporaryFailures += 1
+            pool.retryAt = now + delay
+            pools[key] = pool
+            return (nil, [.scheduleRetry(key: key, at: now + delay)])
+        }
         var waiter: WaiterID?
         if let intended, let index = pool.indexOfWaiter(intended) {
             pool.waiters.remove(at: index)
@@ -230,16 +251,24 @@ struct PoolManagerState {
         }
         if times.loginRetry > .zero { pool.retryAt = now + times.loginRetry }
         var actions: [Action] = []
-        if !temporary {
-            pool.loginFailing = true
-            if pool.total == 0 {
-                while let next = pool.popWaiter() {
-                    actions.append(.fail(waiter: next.waiter, reason: .serverLoginFailing(key)))
-                }
+        pool.loginFailing = true
+        if pool.total == 0 {
+            while let next = pool.popWaiter() {
+                actions.append(.fail(waiter: next.waiter, reason: .serverLoginFailing(key)))
             }
         }
         pools[key] = pool
         return (waiter, actions + serveWaiters(after: key, now: now))
+    }
+
+    /// The first delay before a new attempt after a temporary failure, and the longest.
+    static let firstRetryDelay = TimeAmount.milliseconds(5)
+    static let longestRetryDelay = TimeAmount.milliseconds(250)
+
+    /// A retry scheduled after a temporary failure is due: open connections for the waiting clients.
+    mutating func retryDue(key: PoolKey, now: NIODeadline) -> [Action] {
+        guard !closed, pools[key] != nil else { return [] }
+        return serveWaiters(after: key, now: now)
     }
 
     /// A client is done with a connection. `reusable` is false when the connection is closed instead.

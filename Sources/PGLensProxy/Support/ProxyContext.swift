@@ -60,6 +60,9 @@ final class ProxyContext: Sendable {
     private let recoveredCredentials = NIOLockedValueBox([String: ServerCredential]())
     /// Looks up users not in `[users]` with `auth_query`.
     let authLookup: AuthQueryLookup
+    /// Where and as whom a pool's connections log in, from the configuration as last loaded (the pools
+    /// use it; so does the index advisor, for its own connection outside them).
+    let poolResolver: PoolManager.PoolResolver
 
     init(
         configuration: Configuration, loops: [any EventLoop], logger: Logger,
@@ -86,15 +89,16 @@ final class ProxyContext: Sendable {
             logger: logger, tlsMode: configuration.serverTLSSSLMode, tlsContexts: tlsContexts)
         let recovered = recoveredCredentials
         let authCache = AuthQueryLookup.makeCache(configuration)
+        // Read in place under the lock: no copy of the configuration per acquisition.
+        let resolver: PoolManager.PoolResolver = { key in
+            live.withLockedValue { configuration in
+                Self.resolve(key, configuration: configuration, recovered: recovered, looked: authCache)
+            }
+        }
+        self.poolResolver = resolver
         let pools = PoolManager(
-            loops: loops, connector: connector,
-            // Read in place under the lock: no copy of the configuration per acquisition.
-            resolve: { key in
-                live.withLockedValue { configuration in
-                    Self.resolve(key, configuration: configuration, recovered: recovered, looked: authCache)
-                }
-            },
-            logger: logger, maxPreparedStatements: configuration.maxPreparedStatements,
+            loops: loops, connector: connector, resolve: resolver, logger: logger,
+            maxPreparedStatements: configuration.maxPreparedStatements,
             times: Self.serverConnectionTimes(configuration), checkQuery: configuration.serverCheckQuery)
         self.pools = pools
         self.authLookup = AuthQueryLookup(configuration: configuration, pools: pools, cache: authCache, logger: logger)
