@@ -7,7 +7,10 @@ struct PGLensCommand: AsyncParsableCommand {
         commandName: "pglens",
         abstract: "A PostgreSQL wire-protocol proxy that pools connections and audits the traffic it sees.",
         version: PGLensVersion.current,
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, ReportCommand.self],
+        subcommands: [
+            ServeCommand.self, CheckConfigCommand.self, ReportCommand.self, AuditCommand.self, CheckCommand.self,
+            RunCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

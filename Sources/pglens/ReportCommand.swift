@@ -11,7 +11,8 @@ struct ReportCommand: AsyncParsableCommand {
         discussion: """
             Reads GET /api/v1/report from the HTTP API that `pglens serve` runs on admin_http_listen \
             (default 127.0.0.1:9930). --format json prints the pglens.report/v1 document; --format text a \
-            summary for the terminal.
+            summary for the terminal: the --limit statements with the most total time, their queries whole \
+            and wrapped, then every finding with its fix.
             """
     )
 
@@ -28,6 +29,13 @@ struct ReportCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Write to this file instead of standard output.")
     var output: String?
+
+    @Option(name: .long, help: "Statements listed by --format text, by total time (0: all of them).")
+    var limit = 15
+
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+    }
 
     func run() async throws {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
@@ -53,7 +61,7 @@ struct ReportCommand: AsyncParsableCommand {
             text = String(decoding: pretty, as: UTF8.self) + "\n"
         case .text:
             do {
-                text = ReportTextRenderer().render(try Report.decode(from: answer.body))
+                text = ReportTextRenderer(statementLimit: limit).render(try Report.decode(from: answer.body))
             } catch {
                 fail("pglens report: the answer of \(base) is not a pglens.report/v1 document: \(error)")
             }

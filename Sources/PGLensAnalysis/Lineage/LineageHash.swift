@@ -20,8 +20,7 @@ public enum LineageHash {
                 for byte in bytes { integer = integer << 8 | Int64(byte) }
                 if bytes.count == 2 { integer = Int64(Int16(truncatingIfNeeded: integer)) }
                 if bytes.count == 4 { integer = Int64(Int32(truncatingIfNeeded: integer)) }
-                hasher.combine(String(integer))
-                return hasher.value
+                return decimalHash(integer)
             case 16:
                 hasher.combine(uuidText(bytes))
                 return hasher.value
@@ -31,6 +30,22 @@ public enum LineageHash {
         }
         hasher.combine(
             UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+        return hasher.value
+    }
+
+    /// The hash of `integer`'s decimal text (what a text-format value of it hashes to), without making the
+    /// text.
+    static func decimalHash(_ integer: Int64) -> UInt64 {
+        var hasher = FNV1a64()
+        if integer < 0 { hasher.combine(UInt8(ascii: "-")) }
+        var magnitude = integer.magnitude
+        var divisor: UInt64 = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            hasher.combine(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        }
         return hasher.value
     }
 

@@ -12,8 +12,10 @@ public struct ResultSample: Sendable, Equatable {
     /// Rows looked at.
     public private(set) var rows = 0
 
-    /// An empty sample.
-    public init() {}
+    /// An empty sample, with room for the values of a few dozen rows.
+    public init() {
+        columnsByValue.reserveCapacity(128)
+    }
 
     /// Whether more rows are wanted.
     public var wantsRows: Bool { rows < Self.maximumRows }

@@ -1,11 +1,12 @@
 import Foundation
 
 /// The report as plain text for a terminal (`pglens report --format text`): the window and the analysis
-/// counters, the statements that cost the most time, then every finding with its suggestion.
+/// counters, the statements that cost the most time (each query whole, wrapped in its column), then every
+/// finding with its suggestion.
 public struct ReportTextRenderer: Sendable {
-    /// Statements listed (by total time).
+    /// Statements listed (by total time); 0 lists them all.
     public var statementLimit: Int
-    /// Characters of a normalized query shown in the statements table.
+    /// Width of the query column of the statements table: longer queries wrap onto further lines.
     public var queryWidth: Int
 
     /// Creates a renderer.
@@ -36,20 +37,26 @@ public struct ReportTextRenderer: Sendable {
 
     private func statementLines(_ statements: [StatementSummary]) -> [String] {
         guard !statements.isEmpty else { return ["No statements seen yet."] }
-        let shown = statements.sorted { $0.totalMilliseconds > $1.totalMilliseconds }.prefix(statementLimit)
+        let ordered = statements.sorted { $0.totalMilliseconds > $1.totalMilliseconds }
+        let shown = statementLimit > 0 ? ordered.prefix(statementLimit) : ordered[...]
         var lines = ["Top statements by total time (\(shown.count) of \(statements.count)):"]
         let header = ["total ms", "calls", "mean ms", "p95 ms", "rows", "err", "database", "application", "query"]
         var rows: [[String]] = [header]
+        var queries: [[String]] = [[header[header.count - 1]]]
         for statement in shown {
+            let wrapped = Self.wrapped(statement.query, width: queryWidth)
+            queries.append(wrapped)
             rows.append([
                 Self.number(statement.totalMilliseconds), "\(statement.calls)", Self.number(statement.meanMilliseconds),
                 Self.number(statement.p95Milliseconds), "\(statement.rows)", "\(statement.errors)",
                 statement.database, statement.applicationName.isEmpty ? "-" : statement.applicationName,
-                Self.shortened(statement.query, to: queryWidth),
+                wrapped[0],
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
+        // The query column starts after the others and their separators; its further lines start there too.
+        let indent = String(repeating: " ", count: 2 + widths.dropLast().reduce(0) { $0 + $1 + 2 })
+        for (row, query) in zip(rows, queries) {
             let cells = row.indices.map { column -> String in
                 let cell = row[column]
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
@@ -58,6 +65,7 @@ public struct ReportTextRenderer: Sendable {
                 return column < 6 ? padding + cell : cell + padding
             }
             lines.append("  " + cells.joined(separator: "  "))
+            lines += query.dropFirst().map { indent + $0 }
         }
         return lines
     }
@@ -108,10 +116,30 @@ public struct ReportTextRenderer: Sendable {
         return parts.joined(separator: "; ")
     }
 
-    private static func shortened(_ text: String, to width: Int) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        guard flat.count > width, width > 3 else { return flat }
-        return flat.prefix(width - 3) + "..."
+    /// `text` on lines of at most `width` characters, broken at spaces (a longer word is cut), never empty.
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        let width = max(width, 10)
+        var lines: [String] = []
+        var line = ""
+        for var word in words {
+            while word.count > width {
+                if !line.isEmpty { lines.append(line) }
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+                line = ""
+            }
+            if line.isEmpty {
+                line = word
+            } else if line.count + 1 + word.count <= width {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = word
+            }
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
     }
 
     private static func number(_ value: Double) -> String {

@@ -105,3 +105,10 @@ import Testing
         #expect(merged.columnsByValue.count == ResultSample.maximumValues)
     }
 }
+
+@Suite struct DecimalHashTests {
+    @Test(arguments: [0, 7, 10, 42, 99, 100, -1, -250, Int64.max, Int64.min])
+    func aBinaryIntegerHashesAsItsDecimalText(value: Int64) {
+        #expect(LineageHash.decimalHash(value) == LineageHash.value(text: Substring(String(value))))
+    }
+}

@@ -30,12 +30,33 @@ import Testing
         #expect(text.hasSuffix("\n"))
     }
 
-    @Test func longQueriesAreShortenedInTheTable() {
+    @Test func longQueriesWrapInTheirColumn() throws {
         let renderer = ReportTextRenderer(queryWidth: 20)
-        let text = renderer.render(Self.report())
-        #expect(text.contains("select * from ord..."))
+        let lines = renderer.render(Self.report()).split(separator: "\n").map(String.init)
+        let first = try #require(lines.firstIndex { $0.hasSuffix("  select * from orders") })
+        let column = lines[first].count - "select * from orders".count
+        // The rest of the query on the next line, in the query column.
+        #expect(lines[first + 1] == String(repeating: " ", count: column) + "where total > $1")
+        #expect(!lines.contains { $0.contains("...") })
         // The finding still shows the whole query.
-        #expect(text.contains("    query: select * from orders where total > $1"))
+        #expect(lines.contains("    query: select * from orders where total > $1"))
+    }
+
+    @Test func wrappingBreaksAtSpacesAndCutsLongWords() {
+        #expect(
+            ReportTextRenderer.wrapped("select a, b from t where x = $1", width: 12) == [
+                "select a, b", "from t where", "x = $1",
+            ])
+        #expect(ReportTextRenderer.wrapped(String(repeating: "x", count: 25), width: 10).map(\.count) == [10, 10, 5])
+        #expect(ReportTextRenderer.wrapped("", width: 10) == [""])
+    }
+
+    @Test func limitListsThatManyStatementsOrAll() {
+        let one = ReportTextRenderer(statementLimit: 1).render(Self.report())
+        #expect(one.contains("Top statements by total time (1 of 2):"))
+        #expect(!one.contains("  select * from users"))
+        let all = ReportTextRenderer(statementLimit: 0).render(Self.report())
+        #expect(all.contains("Top statements by total time (2 of 2):"))
     }
 
     @Test func emptyReport() {
