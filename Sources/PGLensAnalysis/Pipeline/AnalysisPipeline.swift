@@ -14,6 +14,9 @@ public final class AnalysisPipeline: Sendable {
         var detectors: [any FindingDetector]
         var normalizationCache: NormalizationCache
         var windowStartedAt: Date
+        /// The consumer's batch, kept between batches: a fresh array of a thousand events each time would
+        /// cost the consumer a large allocation and its page faults per batch.
+        var batch: [AnalysisEvent] = []
     }
 
     /// The settings the pipeline was created with.
@@ -65,11 +68,15 @@ public final class AnalysisPipeline: Sendable {
     /// Call from one consumer at a time.
     @discardableResult
     public func processPendingEvents() -> Int {
-        var batch: [AnalysisEvent] = []
-        batch.reserveCapacity(min(configuration.batchSize, queue.pendingCount))
-        let count = queue.drain(into: &batch, maximum: configuration.batchSize)
-        guard count > 0 else { return 0 }
         state.withLockedValue { state in
+            let count = queue.drain(into: &state.batch, maximum: configuration.batchSize)
+            guard count > 0 else { return 0 }
+            var batch = state.batch
+            state.batch = []
+            defer {
+                batch.removeAll(keepingCapacity: true)
+                state.batch = batch
+            }
             for item in batch {
                 guard case .statement(var event) = item else {
                     for index in state.detectors.indices {
@@ -95,8 +102,8 @@ public final class AnalysisPipeline: Sendable {
                 state.slowLog.record(event)
                 for index in state.detectors.indices { state.detectors[index].consume(event) }
             }
+            return count
         }
-        return count
     }
 
     /// Consumes events until the task is cancelled, sleeping `pollInterval` after every batch that did not
