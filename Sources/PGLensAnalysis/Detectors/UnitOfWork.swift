@@ -10,9 +10,14 @@ struct UnitOfWork {
         var rows: UInt64
         /// Its position in the unit.
         var index: Int
-        /// Its shape (the name it is armed for sampling under) and, when it was armed, its rows' value hashes.
-        var shape: UInt64?
+        /// Its text as sent (for its shape, the name it is armed for sampling under) and, when it was armed,
+        /// its rows' value hashes.
+        var sentText: String?
+        var sentStatementIndex = 0
         var sample: ResultSample?
+
+        /// Its shape, computed when it is armed.
+        var shape: UInt64? { sentText.map { LineageHash.shape(of: $0, statementIndex: sentStatementIndex) } }
     }
 
     /// Which parameter of a loop's statement matched which column of a row source's sampled rows.
@@ -167,7 +172,7 @@ struct UnitOfWork {
             rowSources.insert(
                 RowSource(
                     fingerprint: statement.fingerprint, query: statement.text, rows: event.rows, index: index,
-                    shape: event.shapeHash, sample: sample),
+                    sentText: event.sentText, sentStatementIndex: event.sentStatementIndex, sample: sample),
                 at: 0)
             if rowSources.count > Self.maximumRowSources { rowSources.removeLast() }
         }

@@ -33,10 +33,16 @@ public struct StatementEvent: Sendable {
     /// The value hashes of the first rows the statement returned, when it was armed for sampling as the
     /// likely parent of an N+1 loop (``LineageArming``); nil otherwise.
     public var resultSample: ResultSample?
-    /// The shape hash of the statement as the client sent it (``LineageHash/shape(of:statementIndex:)``), the
-    /// name under which it is armed for sampling: set by the analysis consumer, from the raw text, for the
-    /// statements that returned rows.
-    public var shapeHash: UInt64?
+    /// The SQL as the client sent it and which statement of it this was, kept by the analysis consumer for
+    /// the statements that returned rows (a reference, not a copy): the name a likely N+1 parent is armed
+    /// for sampling under is its ``shapeHash``, computed only when it is armed.
+    public var sentText: String?
+    public var sentStatementIndex = 0
+
+    /// The shape hash of the statement as the client sent it (``LineageHash/shape(of:statementIndex:)``).
+    public var shapeHash: UInt64? {
+        sentText.map { LineageHash.shape(of: $0, statementIndex: sentStatementIndex) }
+    }
     /// When the statement started at the proxy (the Query or Execute was forwarded), as a monotonic clock
     /// reading in nanoseconds (for example NIO's `NIODeadline.now().uptimeNanoseconds`): for durations and
     /// ordering; only differences between readings mean anything.

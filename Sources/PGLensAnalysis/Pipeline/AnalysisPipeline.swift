@@ -95,7 +95,8 @@ public final class AnalysisPipeline: Sendable {
                     event.parameterHash = hasher.value
                 }
                 if event.rows > 0, case .simpleQuery(let text, let index, _) = event.text {
-                    event.shapeHash = LineageHash.shape(of: text, statementIndex: index)
+                    event.sentText = text
+                    event.sentStatementIndex = index
                 }
                 event.text = event.text.resolved(using: &state.normalizationCache)
                 state.statistics.record(event)

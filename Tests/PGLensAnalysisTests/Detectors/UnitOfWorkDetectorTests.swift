@@ -29,7 +29,7 @@ private struct Stream {
     }
 
     /// A parent whose rows were sampled (it was armed): `keys` in column `column` of its rows.
-    mutating func sampledParent(_ sql: String, keys: [Int], column: Int, shape: UInt64 = 77) {
+    mutating func sampledParent(_ sql: String, keys: [Int], column: Int) {
         var sample = ResultSample()
         for key in keys {
             sample.add(LineageHash.value(text: Substring(String(key)))!, column: column)
@@ -37,7 +37,7 @@ private struct Stream {
         }
         bound(sql, value: 0, rows: UInt64(keys.count))
         events[events.count - 1].resultSample = sample
-        events[events.count - 1].shapeHash = shape
+        events[events.count - 1].sentText = sql
     }
 
     /// A bound statement whose first parameter is `key` (its value hash as well as the set's hash).
@@ -344,14 +344,14 @@ private struct Stream {
         let arming = LineageArming()
         var stream = Stream()
         stream.bound("SELECT id FROM orders WHERE shop_id = $1", value: 1, rows: 6)
-        stream.events[0].shapeHash = 4242
+        stream.events[0].sentText = "SELECT id FROM orders WHERE shop_id = $1"
         for key in 1...6 { stream.child("SELECT name FROM customers WHERE id = $1", key: key) }
         stream.literal("COMMIT")
         var detector = UnitOfWorkDetector(configuration: .init(lineageArming: arming))
         for event in stream.events { detector.consume(event) }
         let finding = try #require(Self.nPlusOnes(detector.findings(captureParameters: false)).first)
         #expect(finding.evidence["lineage"] == nil)
-        #expect(arming.shapes == [4242])
+        #expect(arming.shapes == [LineageHash.shape(of: "SELECT id FROM orders WHERE shop_id = $1", statementIndex: 0)])
         detector.reset()
         #expect(arming.shapes.isEmpty)
     }
