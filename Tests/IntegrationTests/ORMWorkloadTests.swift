@@ -61,7 +61,7 @@ struct ORMNPlusOneWorkloadTests {
         ],
         "django": [
             "dj-forward", "dj-forward-clean", "dj-reverse", "dj-reverse-clean", "dj-persistent", "dj-persistent-atomic",
-            "dj-repeated-keys", "dj-duplicate",
+            "dj-persistent-clean", "dj-persistent-auth", "dj-repeated-keys", "dj-duplicate",
         ],
         "controls": [
             "ctl-executemany", "ctl-duplicate", "ctl-six-lookups", "ctl-auth", "ctl-settings",
@@ -207,7 +207,7 @@ extension ORMNPlusOneWorkloadTests {
     /// The eager-loading twins: the same pages in one or two statements, no n_plus_one.
     static let cleanTwins = [
         "sa-psycopg2-o2m-clean", "sa-psycopg2-m2o-clean", "sa-psycopg3-o2m-clean", "sa-asyncpg-clean",
-        "asyncpg-pool-clean", "dj-forward-clean", "dj-reverse-clean",
+        "asyncpg-pool-clean", "dj-forward-clean", "dj-reverse-clean", "dj-persistent-clean",
     ]
 }
 
@@ -393,11 +393,13 @@ extension ORMNPlusOneWorkloadTests {
 
     @Test(
         "one lookup per request, three settings, six different lookups: no repeated-statement finding",
-        arguments: ["ctl-auth", "ctl-settings", "ctl-six-lookups"], poolModes)
+        arguments: ["ctl-auth", "ctl-settings", "ctl-six-lookups", "dj-persistent-auth"], poolModes)
     func negativeControls(mode: String, poolMode: String) async throws {
         let run = try await ORMWorkloadRuns.shared.run(mode: mode, poolMode: poolMode)
         let findings = try run.findings(mode)
-        #expect(try run.client(mode)["requests"] as? Int == ["ctl-auth": 30, "ctl-settings": 4][mode] ?? 3)
+        #expect(
+            try run.client(mode)["requests"] as? Int == ["ctl-auth": 30, "ctl-settings": 4, "dj-persistent-auth": 12][
+                mode] ?? 3)
         #expect(
             findings.filter { Self.repeatedKinds.contains($0["kind"] as? String ?? "") }.isEmpty,
             "\(run.describe(mode))")

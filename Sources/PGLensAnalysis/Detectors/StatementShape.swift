@@ -6,6 +6,9 @@ struct StatementShape {
     /// are collapsed to one too, so an INSERT of a batch is told apart by its placeholders only when they
     /// were bound; the loop detector only sees what was sent).
     var isSingleRowInsert = false
+    /// A read with a FROM: not a `SELECT version()`, `SELECT set_config(...)` or `SELECT now()` that reads
+    /// no table (what drivers and ORMs send when they connect).
+    var readsATable = false
 
     init(normalizedText: String) {
         let lexer = SQLLexer(normalizedText)
@@ -18,13 +21,26 @@ struct StatementShape {
         if ["select", "values", "table", "show"].contains(where: { lexer.isKeyword(first, $0) }) {
             // SELECT ... FOR UPDATE locks rows: still a read for reuse purposes it is not.
             isReadOnly = !tokens.contains { lexer.isKeyword($0, "for") || lexer.isKeyword($0, "into") }
+            readsATable = isReadOnly && Self.hasFrom(lexer)
         } else if lexer.isKeyword(first, "with") {
             let writes: [StaticString] = ["insert", "update", "delete", "merge", "for"]
             isReadOnly = !tokens.contains { token in writes.contains { lexer.isKeyword(token, $0) } }
+            readsATable = isReadOnly && Self.hasFrom(lexer)
         } else if lexer.isKeyword(first, "insert") {
             isSingleRowInsert =
                 tokens.contains { lexer.isKeyword($0, "values") }
                 && !tokens.contains { lexer.isKeyword($0, "select") }
         }
+    }
+
+    /// Whether a FROM comes in the statement's first 4,096 tokens (a wide select list is long).
+    private static func hasFrom(_ lexer: SQLLexer) -> Bool {
+        var seen = 0
+        for token in lexer {
+            if lexer.isKeyword(token, "from") { return true }
+            seen += 1
+            if seen >= 4096 { return false }
+        }
+        return false
     }
 }

@@ -6,6 +6,9 @@ enum UnitBoundary: Equatable {
     /// A pool's reset on check-in or check-out: `DISCARD ALL`, `RESET ALL`, asyncpg's reset sequence
     /// (which starts with `SELECT pg_advisory_unlock_all()` or `CLOSE ALL`), `UNLISTEN *`.
     case resetsSession
+    /// A pool's liveness check on checkout (SQLAlchemy's `pool_pre_ping`, Django's `CONN_HEALTH_CHECKS`):
+    /// `SELECT 1` alone. It starts the next unit and is never a loop's parent (its one row drives nothing).
+    case ping
 
     init(normalizedText: String) {
         let lexer = SQLLexer(normalizedText)
@@ -24,6 +27,8 @@ enum UnitBoundary: Equatable {
             || (word(0, "select") && word(1, "pg_advisory_unlock_all"))
         {
             self = .resetsSession
+        } else if word(0, "select"), words.count == 2, words[1].kind == .parameter || words[1].kind == .number {
+            self = .ping
         } else {
             self = .none
         }

@@ -63,6 +63,9 @@ struct UnitOfWork {
     }
 
     static let maximumDistinctValues = 64
+    /// How many executions of a loop one row of its parent may drive: a row's several references to one
+    /// table (an order's buyer and seller, both users) each load it.
+    static let maximumExecutionsPerParentRow = 4
     static let maximumRuns = 128
     static let maximumRowSources = 8
     /// Statements kept in order for the analyses of the closed unit (the first ones of a long unit).
@@ -76,6 +79,10 @@ struct UnitOfWork {
     /// The sqlcommenter keys that name a request (`traceparent`, `route`, `controller`, `action`), as
     /// the unit's first statement carried them.
     let requestTags: [String: String]
+    /// The unit's first read of a table (not `BEGIN`, not a write, not a `SELECT set_config(...)` or
+    /// `SELECT version()` a driver sends when it connects): outside a transaction block, the unit ends when
+    /// that read runs again.
+    var openingRead: StatementFingerprint?
     /// The sqlcommenter `framework` the unit's statements named (`sqlalchemy:2.0`, `django:5.0`), if any.
     var framework: String?
     var runs: [StatementFingerprint: Run] = [:]
@@ -104,9 +111,10 @@ struct UnitOfWork {
         lastSeen = event.startedAt
     }
 
-    mutating func add(_ event: StatementEvent, parameterHash: UInt64?) {
+    mutating func add(_ event: StatementEvent, parameterHash: UInt64?, readsATable: Bool = false) {
         let statement = event.statement
         let index = statementCount
+        if openingRead == nil, readsATable { openingRead = statement.fingerprint }
         statementCount += 1
         lastEndNanoseconds = max(lastEndNanoseconds, event.endedAtMonotonicNanoseconds)
         lastInExplicitTransaction = event.inExplicitTransaction
@@ -179,12 +187,18 @@ struct UnitOfWork {
     }
 
     /// The statement whose rows drove `run`: the latest statement before the loop's first execution that
-    /// returned rows and ran fewer times than the loop (so that, in a loop that runs two queries per
-    /// row, the other query of the loop is not taken for the parent; in a nested loop, the inner loop's
-    /// parent is the outer loop's query).
+    /// returned rows, ran fewer times than the loop (so that, in a loop that runs two queries per row, the
+    /// other query of the loop is not taken for the parent; in a nested loop, the inner loop's parent is the
+    /// outer loop's query), and returned rows enough to drive it: at most ``maximumExecutionsPerParentRow``
+    /// executions per row, over all its executions in the unit (a statement that returned one row, such as
+    /// a `SELECT version()` when the connection opened, drives no loop of 50).
     func parent(of run: Run) -> RowSource? {
         run.rowSourcesBefore.first { source in
-            (runs[source.fingerprint]?.count ?? 1) < run.count
+            let sourceRun = runs[source.fingerprint]
+            let rows = max(source.rows, sourceRun?.totalRows ?? 0)
+            return (sourceRun?.count ?? 1) < run.count
+                && rows.multipliedReportingOverflow(by: UInt64(Self.maximumExecutionsPerParentRow)).partialValue
+                    >= UInt64(run.count)
         }
     }
 
@@ -225,14 +239,23 @@ struct UnitOfWork {
         return Lineage(parameter: best.key.parameter, column: best.key.column, matched: best.value, checked: checked)
     }
 
-    /// Whether `event` repeats the request this unit holds rather than continuing it: on a connection that
-    /// sends requests back to back (a persistent connection in autocommit), the statement that opened a loop
-    /// runs again with the same values after the loop ran (the same page asked for again). A nested loop's
-    /// parent runs again too, but with other values (the next outer row's key).
+    /// Whether `event` starts the next request rather than continuing this one, on a connection that sends
+    /// requests back to back with nothing between them (a persistent connection in autocommit: Django's
+    /// `CONN_MAX_AGE`, a psycopg pool without a reset):
+    /// - outside a transaction block, the unit's first read of a table (``openingRead``) runs again, once,
+    ///   after other statements (each request opens with its session or user lookup, or its listing);
+    /// - or a statement that opened a loop runs again with the same values after the loop ran (the same page
+    ///   asked for again). A nested loop's parent runs again too, but with other values (the next outer
+    ///   row's key).
     func isRepeated(by event: StatementEvent, minimumRepetitions: Int) -> Bool {
         let fingerprint = event.statement.fingerprint
-        guard let run = runs[fingerprint], run.count == 1, let hash = event.parameterHash, run.lastValueHash == hash
-        else { return false }
+        guard let run = runs[fingerprint], run.count == 1 else { return false }
+        if fingerprint == openingRead, !event.inExplicitTransaction, !lastInExplicitTransaction,
+            statementCount > run.firstIndex + 1
+        {
+            return true
+        }
+        guard let hash = event.parameterHash, run.lastValueHash == hash else { return false }
         return runs.values.contains { loop in
             loop.firstIndex > run.firstIndex && loop.count >= minimumRepetitions && loop.valueHashes.count > 1
         }

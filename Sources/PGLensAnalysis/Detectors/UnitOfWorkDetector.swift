@@ -8,7 +8,7 @@ import Foundation
 /// merged across connections.
 ///
 /// A unit of work ends at the end of a transaction block (`COMMIT`, `ROLLBACK`), at a pool's reset
-/// (`DISCARD ALL`, `RESET ALL`), when sqlcommenter's request tags change, when the connection ends
+/// (`DISCARD ALL`, `RESET ALL`) or liveness check (`SELECT 1`), when sqlcommenter's request tags change, when the connection ends
 /// (``connectionEnded(_:)``), when a statement runs outside the transaction block the one before it ran in
 /// (its `COMMIT` was not seen), and after an idle gap longer than ``Configuration/unitGapNanoseconds``.
 /// Units idle for longer than ``idleUnitLifetimeNanoseconds`` (by the clock of the latest events) are closed
@@ -48,8 +48,9 @@ public struct UnitOfWorkDetector: FindingDetector {
     /// compute, and runs of independent statements sent one after another.
     private var repeatedAggregates = RepeatedAggregatesAnalysis()
     private var sequentialQueries = SequentialQueriesAnalysis()
-    /// Each fingerprint's boundary kind, so that a statement is lexed for it once, not at every execution.
-    private var boundaries: [StatementFingerprint: UnitBoundary] = [:]
+    /// Each fingerprint's boundary kind and whether it reads a table, so that a statement is lexed for them
+    /// once, not at every execution.
+    private var classifications: [StatementFingerprint: (UnitBoundary, readsATable: Bool)] = [:]
     /// The latest statement end seen on any connection, and when the idle units were last swept.
     private var latestNanoseconds: UInt64 = 0
     private var sweptAtNanoseconds: UInt64 = 0
@@ -70,6 +71,7 @@ public struct UnitOfWorkDetector: FindingDetector {
         let id = event.clientConnectionID
         let statement = event.statement
         let tags = Self.requestTags(of: statement)
+        let (boundary, readsATable) = classification(of: statement)
         if let unit = units[id] {
             let gap =
                 event.startMonotonicNanoseconds > unit.lastEndNanoseconds
@@ -82,19 +84,18 @@ public struct UnitOfWorkDetector: FindingDetector {
                 close(id)
             }
         }
-        let boundary = boundary(of: statement)
-        if boundary == .resetsSession {
-            // The pool's reset between two checkouts belongs to neither.
+        if boundary == .resetsSession || boundary == .ping {
+            // The pool's reset between two checkouts, or its liveness check at checkout, belongs to neither.
             close(id)
-            return
+        } else {
+            if units[id] == nil {
+                if units.count >= configuration.maximumConnections { closeLeastRecentlyActive() }
+                units[id] = UnitOfWork(first: event, requestTags: tags)
+            }
+            units[id]?.add(event, parameterHash: event.parameterHash, readsATable: readsATable)
+            armParentIfALoopJustFormed(in: id, statement.fingerprint)
+            if boundary == .endsTransaction { close(id) }
         }
-        if units[id] == nil {
-            if units.count >= configuration.maximumConnections { closeLeastRecentlyActive() }
-            units[id] = UnitOfWork(first: event, requestTags: tags)
-        }
-        units[id]?.add(event, parameterHash: event.parameterHash)
-        armParentIfALoopJustFormed(in: id, statement.fingerprint)
-        if boundary == .endsTransaction { close(id) }
         latestNanoseconds = max(latestNanoseconds, event.endedAtMonotonicNanoseconds)
         if latestNanoseconds &- sweptAtNanoseconds > Self.sweepIntervalNanoseconds { sweepIdleUnits() }
     }
@@ -137,7 +138,7 @@ public struct UnitOfWorkDetector: FindingDetector {
 
     public mutating func reset() {
         units.removeAll()
-        boundaries.removeAll()
+        classifications.removeAll()
         latestNanoseconds = 0
         sweptAtNanoseconds = 0
         aggregates = RepeatedStatementAggregates()
@@ -149,12 +150,19 @@ public struct UnitOfWorkDetector: FindingDetector {
     /// How many connections have a unit of work open (for tests and memory bounds).
     public var openUnits: Int { units.count }
 
-    private mutating func boundary(of statement: NormalizedStatement) -> UnitBoundary {
-        if let known = boundaries[statement.fingerprint] { return known }
-        if boundaries.count >= 8192 { boundaries.removeAll(keepingCapacity: true) }
-        let boundary = UnitBoundary(normalizedText: statement.text)
-        boundaries[statement.fingerprint] = boundary
-        return boundary
+    private mutating func classification(
+        of statement: NormalizedStatement
+    ) -> (
+        UnitBoundary, readsATable: Bool
+    ) {
+        if let known = classifications[statement.fingerprint] { return known }
+        if classifications.count >= 8192 { classifications.removeAll(keepingCapacity: true) }
+        let known = (
+            UnitBoundary(normalizedText: statement.text),
+            readsATable: StatementShape(normalizedText: statement.text).readsATable
+        )
+        classifications[statement.fingerprint] = known
+        return known
     }
 
     private mutating func close(_ id: UInt64) {

@@ -70,10 +70,14 @@ MODES = {
     "dj-reverse-clean": 0,
     "dj-persistent": None,
     "dj-persistent-atomic": None,
+    "dj-persistent-clean": None,
+    "dj-persistent-auth": None,
     "dj-repeated-keys": 0,
     "dj-duplicate": 0,
 }
 REQUESTS = 4
+# Modes that run more requests than REQUESTS (a per-request lookup must reach the N+1 threshold across them).
+MODE_REQUESTS = {"dj-persistent-auth": 12}
 
 
 def configure(dsn, applications):
@@ -133,11 +137,13 @@ def run(mode, models, recorder=None):
         "dj-reverse-clean": lambda: reverse(models, alias, True),
         "dj-persistent": lambda: reverse(models, alias, False),
         "dj-persistent-atomic": lambda: reverse(models, alias, False),
+        "dj-persistent-clean": lambda: reverse(models, alias, True),
+        "dj-persistent-auth": lambda: auth(models, alias, len(recorder.requests)),
         "dj-repeated-keys": lambda: repeated_keys(models, alias),
         "dj-duplicate": lambda: duplicate(models, alias),
     }
     lookups = []
-    for _ in range(REQUESTS):
+    for _ in range(MODE_REQUESTS.get(mode, REQUESTS)):
         recorder.begin()
         with connections[alias].execute_wrapper(record):
             if mode == "dj-persistent-atomic":
@@ -167,6 +173,13 @@ def reverse(models, alias, clean):
     if clean:
         authors = authors.prefetch_related("book_set")
     return sum(len(list(author.book_set.all())) for author in authors)
+
+
+def auth(models, alias, request):
+    """A request's user looked up by its token (a different user each request), then the same page: the
+    first author's books."""
+    user = models.User.objects.using(alias).get(token=f"tok-{701 + request}")
+    return user.id + len(list(models.Book.objects.using(alias).filter(author_id=1)))
 
 
 def repeated_keys(models, alias):

@@ -63,6 +63,10 @@ Django 5.2 on psycopg 3, client-side literals (orm_django.py), 4 requests:
                          requests back to back with nothing between them            -> N+1 of 12, 4 bursts
   dj-persistent-atomic   the same with each request in transaction.atomic() (ATOMIC_REQUESTS)
                          -> N+1 of 12, 4 bursts
+  dj-persistent-clean    dj-reverse-clean on one persistent connection, back to back  -> no finding (the
+                         same two statements in each request are not a duplicate_query)
+  dj-persistent-auth     12 requests back to back on one persistent connection: the request's user by its
+                         token (a different one each time), then the first author's books -> no finding
   dj-repeated-keys       60 comments by 8 distinct authors, comment.author for each (no identity map)
                          -> N+1 of 60 on orm_authors (8 distinct values), 4 bursts, parent the comments
                          query (60 rows); no duplicate_query

@@ -216,8 +216,8 @@ private struct Stream {
         var stream = Stream()
         stream.literal("SELECT id FROM users LIMIT 3", rows: 3)
         for id in 1...3 { stream.literal("SELECT * FROM profiles WHERE user_id = \(id)") }
-        stream.literal("SELECT id FROM users LIMIT 3", rows: 3, after: 2000)
-        for id in 4...6 { stream.literal("SELECT * FROM profiles WHERE user_id = \(id)") }
+        stream.literal("SELECT * FROM profiles WHERE user_id = 4", after: 2000)
+        for id in 5...6 { stream.literal("SELECT * FROM profiles WHERE user_id = \(id)") }
         #expect(stream.findings().isEmpty)
         // With a gap threshold above the pause, the six lookups are one unit's loop.
         let config = UnitOfWorkDetector.Configuration(unitGapNanoseconds: 5_000_000_000)
@@ -230,6 +230,59 @@ private struct Stream {
             stream.literal("SELECT id FROM users LIMIT 3", rows: 3)
             for id in 1...3 { stream.literal("SELECT * FROM profiles WHERE user_id = \(request * 10 + id)") }
             stream.literal("DISCARD ALL", rows: 0)
+        }
+        #expect(stream.findings().isEmpty)
+    }
+
+    @Test func aPoolPingAtCheckoutEndsTheUnitOfWork() {
+        // A persistent connection in autocommit: each request starts with the pool's `SELECT 1`.
+        var stream = Stream()
+        for request in 0..<3 {
+            stream.literal("SELECT 1")
+            stream.literal("SELECT id FROM users LIMIT 3", rows: 3)
+            for id in 1...3 { stream.literal("SELECT * FROM profiles WHERE user_id = \(request * 10 + id)") }
+        }
+        #expect(stream.findings().isEmpty)
+    }
+
+    @Test func aOneRowStatementDrivesNoLongLoop() {
+        // What a driver or ORM asks once when it connects, then requests back to back on the connection,
+        // each with its own auth lookup: the lookups are not a loop over `version()`'s one row.
+        var stream = Stream()
+        stream.literal("SELECT version()", rows: 1)
+        for request in 1...20 { stream.literal("SELECT id FROM users WHERE token = 'token-\(request)'") }
+        #expect(Self.nPlusOnes(stream.findings()).isEmpty)
+    }
+
+    @Test func twoReferencesPerParentRowToOneTableAreStillAnNPlusOne() {
+        // Each order loads its buyer and its seller, both from users: 10 lookups for 5 rows.
+        var stream = Stream()
+        stream.literal("SELECT id, buyer_id, seller_id FROM orders LIMIT 5", rows: 5)
+        for order in 1...5 {
+            stream.literal("SELECT name FROM users WHERE id = \(order * 2)")
+            stream.literal("SELECT name FROM users WHERE id = \(order * 2 + 1)")
+        }
+        #expect(Self.nPlusOnes(stream.findings()).map(\.repetitions) == [10])
+    }
+
+    @Test func requestsBackToBackOnAPersistentConnectionAreUnitsOfTheirOwn() {
+        // Autocommit, no pool reset, no gap: each request looks its user up by token, then lists the same
+        // page. Neither a loop of 30 lookups nor the same page 30 times in one unit. Django sets the time
+        // zone when it connects, with a SELECT that reads no table.
+        var stream = Stream()
+        stream.literal("SELECT set_config('TimeZone', 'UTC', false)")
+        for request in 1...30 {
+            stream.literal("SELECT id FROM users WHERE token = 'token-\(request)'")
+            stream.literal("SELECT id, title FROM books WHERE author_id = 1", rows: 3)
+        }
+        #expect(stream.findings().isEmpty)
+    }
+
+    @Test func aPrefetchingRequestRepeatedOnAPersistentConnectionIsClean() {
+        var stream = Stream()
+        for _ in 1...4 {
+            stream.literal(#"SELECT "author"."id" FROM "author" ORDER BY "author"."id" ASC"#, rows: 6)
+            stream.literal(#"SELECT "book"."id" FROM "book" WHERE "book"."author_id" IN (1, 2, 3, 4, 5, 6)"#, rows: 18)
         }
         #expect(stream.findings().isEmpty)
     }
@@ -312,7 +365,7 @@ private struct Stream {
         stream.literal("SELECT id FROM a LIMIT 5", rows: 5, connection: 1)
         for id in 1...5 { stream.literal("SELECT * FROM b WHERE a_id = \(id)", connection: 1) }
         // Connection 1 goes quiet; connection 2 keeps working for a minute.
-        for second in 0..<60 { stream.literal("SELECT \(second)", connection: 2, after: 1000) }
+        for second in 0..<60 { stream.literal("SELECT now()", connection: 2, after: 1000) }
         var detector = UnitOfWorkDetector()
         for event in stream.events { detector.consume(event) }
         #expect(detector.openUnits == 1)
