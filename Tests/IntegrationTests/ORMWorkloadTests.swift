@@ -63,6 +63,7 @@ struct ORMNPlusOneWorkloadTests {
             "dj-forward", "dj-forward-clean", "dj-reverse", "dj-reverse-clean", "dj-persistent", "dj-persistent-atomic",
             "dj-persistent-clean", "dj-persistent-auth", "dj-repeated-keys", "dj-duplicate",
         ],
+        "roundtrips": ["rt-sa-counts", "rt-sa-counts-clean", "dj-rt-counts", "rt-sa-kpis", "rt-sa-kpis-clean"],
         "controls": [
             "ctl-executemany", "ctl-duplicate", "ctl-six-lookups", "ctl-auth", "ctl-settings",
         ],

@@ -16,7 +16,8 @@ enum RepeatedAggregatesAdvice {
     ) -> Finding {
         let members = aggregate.largest.members
         let shapes = members.compactMap { AggregateStatementShape(normalizedText: $0.query) }
-        let table = shapes.first?.table
+        // The report names tables without quotes (`orm_analyses`, not Django's `"orm_analyses"`).
+        let table = shapes.first?.table.map { $0.replacing("\"", with: "") }
         var columns: [String] = []
         for column in shapes.flatMap(\.filterColumns) where !columns.contains(column) { columns.append(column) }
         let framework = RoundTripAdvice.framework(

@@ -53,6 +53,15 @@ class User(models.Model):
         managed = False
 
 
+class Analysis(models.Model):
+    message_id = models.IntegerField()
+    score = models.IntegerField()
+
+    class Meta:
+        db_table = "orm_analyses"
+        managed = False
+
+
 class Setting(models.Model):
     key = models.TextField(primary_key=True)
     value = models.TextField()
@@ -74,6 +83,7 @@ MODES = {
     "dj-persistent-auth": None,
     "dj-repeated-keys": 0,
     "dj-duplicate": 0,
+    "dj-rt-counts": 0,
 }
 REQUESTS = 4
 # Modes that run more requests than REQUESTS (a per-request lookup must reach the N+1 threshold across them).
@@ -141,6 +151,7 @@ def run(mode, models, recorder=None):
         "dj-persistent-auth": lambda: auth(models, alias, len(recorder.requests)),
         "dj-repeated-keys": lambda: repeated_keys(models, alias),
         "dj-duplicate": lambda: duplicate(models, alias),
+        "dj-rt-counts": lambda: counts(models, alias),
     }
     lookups = []
     for _ in range(MODE_REQUESTS.get(mode, REQUESTS)):
@@ -180,6 +191,12 @@ def auth(models, alias, request):
     first author's books."""
     user = models.User.objects.using(alias).get(token=f"tok-{701 + request}")
     return user.id + len(list(models.Book.objects.using(alias).filter(author_id=1)))
+
+
+def counts(models, alias):
+    """.count() three times on the analyses, each with another filter (a dashboard's tiles)."""
+    analyses = models.Analysis.objects.using(alias)
+    return [analyses.count(), analyses.filter(score__gte=70).count(), analyses.filter(message_id__lte=5).count()]
 
 
 def repeated_keys(models, alias):

@@ -86,6 +86,17 @@ Drivers and negative controls (orm_controls.py), 3 requests unless said otherwis
                          books page                                                    -> no finding
   ctl-settings           SQLAlchemy/psycopg2, 4 requests: the authors, then session.get of 3 different
                          settings                                                      -> no finding
+Round-trip waste (orm_roundtrips.py: SQLAlchemy 2 on psycopg2, a Session per request; and Django), 3
+requests, 4 for Django:
+  rt-sa-counts           Query.count() 3 times on orm_analyses with 3 filters (all, score >= 70,
+                         message_id <= 5) -> repeated_aggregates of 3 on orm_analyses, 3 units; the fix
+                         writes count(*) FILTER (WHERE ...)
+  rt-sa-counts-clean     the 3 counts in one statement with FILTER                      -> no finding
+  dj-rt-counts           Django .count() 3 times on orm_analyses (the same filters)    -> repeated_aggregates
+                         of 3, 4 units
+  rt-sa-kpis             9 KPI statements (8 counts of 8 tables, a max), none using another's result
+                         -> sequential_queries of 9, 3 units
+  rt-sa-kpis-clean       the 9 numbers in one statement of scalar subqueries            -> no finding
 "No finding" means no n_plus_one, repeated_insert or duplicate_query finding for the application.
 """
 import json
@@ -116,6 +127,10 @@ def main():
                 import orm_async
 
                 out.update(orm_async.run(mode, dsn, applications[mode]))
+            elif mode.startswith("rt-"):
+                import orm_roundtrips
+
+                out.update(orm_roundtrips.run(mode, dsn, applications[mode]))
             elif mode.startswith("sa-"):
                 import orm_sqlalchemy
 

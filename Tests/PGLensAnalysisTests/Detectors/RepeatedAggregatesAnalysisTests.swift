@@ -71,7 +71,7 @@ import Testing
         let findings = Self.findings([Self.unit(Self.djangoCounts)])
         try #require(findings.count == 1)
         let finding = findings[0]
-        #expect(finding.table == #""app_lead""#)
+        #expect(finding.table == "app_lead")
         let rewrite =
             #"SELECT count(*) AS count_all, "#
             + #"count(*) FILTER (WHERE "app_lead"."data_confirmed") AS count_data_confirmed, "#
