@@ -139,10 +139,10 @@ extension TopFrame {
             left.lastSeen != right.lastSeen ? left.lastSeen > right.lastSeen : left.id < right.id
         }
         let table = TextTable(columns: [
-            .fixed("SEVERITY", .left, dropRank: 3),
+            .fixed("SEVERITY", .left, dropRank: 1),
             .fixed("KIND", .left, maximumWidth: 22),
             .fixed("SEEN", .right, dropRank: 2),
-            .fixed("TIME", .right, dropRank: 1),
+            .fixed("TIME", .right, dropRank: 3),
             .flexible("QUERY", minimumWidth: max(16, width / 3)),
         ])
         let rows = newest.prefix(findingLimit).map { finding in
