@@ -61,7 +61,9 @@ import Testing
         // A query's own control characters never reach the terminal.
         #expect(lines.allSatisfy { !$0.text.contains("\u{1B}") && !$0.text.contains("\n") })
         #expect(lines.contains { $0.text.hasPrefix("Statements by total time") })
-        #expect(lines.last.map { "t total  m mean  c calls  q quit".hasPrefix($0.text) && $0.text.hasPrefix("t total") } == true)
+        #expect(
+            lines.last.map { "t total  m mean  c calls  q quit".hasPrefix($0.text) && $0.text.hasPrefix("t total") }
+                == true)
     }
 
     @Test func keysChangeTheOrderAndQuit() {
