@@ -100,11 +100,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `pglens top`, the live terminal view: its frame as a pure function of the data and the terminal's size,
+        // its keys, and the thin terminal I/O (raw mode, alternate screen, size).
+        .target(
+            name: "PGLensTop",
+            dependencies: ["PGLensAnalysis", "PGLensHTTP"]
+        ),
         .executableTarget(
             name: "pglens",
             dependencies: [
                 "PGLensProxy",
                 "PGLensHTTP",
+                "PGLensTop",
                 "PGLensAnalysis",
                 "PGLensConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -151,6 +158,10 @@ let package = Package(
         .testTarget(
             name: "PGLensHTTPTests",
             dependencies: ["PGLensHTTP", "PGLensAnalysis"]
+        ),
+        .testTarget(
+            name: "PGLensTopTests",
+            dependencies: ["PGLensTop", "PGLensHTTP", "PGLensAnalysis"]
         ),
         .testTarget(
             name: "PGLensProxyTests",

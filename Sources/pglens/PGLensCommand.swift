@@ -9,7 +9,7 @@ struct PGLensCommand: AsyncParsableCommand {
         version: PGLensVersion.current,
         subcommands: [
             ServeCommand.self, CheckConfigCommand.self, ReportCommand.self, AuditCommand.self, CheckCommand.self,
-            RunCommand.self,
+            RunCommand.self, TopCommand.self,
         ],
         defaultSubcommand: nil
     )
