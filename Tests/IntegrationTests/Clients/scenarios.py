@@ -7,7 +7,7 @@ Usage: python3 scenarios.py SCENARIO ARGS...
   hugelen HOST PORT USER DB       raw login (trust), then a Query claiming 2^30+8 bytes; report the reply
   terminate DSN ADMIN_DSN         pg_terminate_backend our server backend, then query; report the error
   abandon DSN ADMIN_DSN MARKER    BEGIN, mark with SET LOCAL application_name, exit without closing
-  poolwait DSN                    A sleeps 3 s on the only server connection; B must get an error
+  poolwait DSN                    A sleeps 5 s on the only server connection; B must get an error
   maxconn DSN N                   open N connections, then one more; report its error
   encrequest HOST PORT USER DB CODE  SSLRequest (80877103) or GSSENCRequest (80877104), then login (trust) and SELECT 1
   negotiate HOST PORT USER DB     startup with protocol 3.2 and _pq_.test_option=1; report the 'v' message, SELECT 1
@@ -204,7 +204,7 @@ def poolwait(dsn):
             conn = await apg_connect(dsn)
             await conn.fetchval("SELECT 1")
             holding.set()
-            await conn.fetchval("SELECT pg_sleep(3)")
+            await conn.fetchval("SELECT pg_sleep(5)")
             await conn.close()
             return {"ok": True}
         except Exception as e:
