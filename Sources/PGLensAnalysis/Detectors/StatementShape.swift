@@ -6,9 +6,6 @@ struct StatementShape {
     /// are collapsed to one too, so an INSERT of a batch is told apart by its placeholders only when they
     /// were bound; the loop detector only sees what was sent).
     var isSingleRowInsert = false
-    /// A read with a FROM: not a `SELECT version()`, `SELECT set_config(...)` or `SELECT now()` that reads
-    /// no table (what drivers and ORMs send when they connect).
-    var readsATable = false
 
     init(normalizedText: String) {
         let lexer = SQLLexer(normalizedText)
@@ -21,11 +18,9 @@ struct StatementShape {
         if ["select", "values", "table", "show"].contains(where: { lexer.isKeyword(first, $0) }) {
             // SELECT ... FOR UPDATE locks rows: still a read for reuse purposes it is not.
             isReadOnly = !tokens.contains { lexer.isKeyword($0, "for") || lexer.isKeyword($0, "into") }
-            readsATable = isReadOnly && Self.hasFrom(lexer)
         } else if lexer.isKeyword(first, "with") {
             let writes: [StaticString] = ["insert", "update", "delete", "merge", "for"]
             isReadOnly = !tokens.contains { token in writes.contains { lexer.isKeyword(token, $0) } }
-            readsATable = isReadOnly && Self.hasFrom(lexer)
         } else if lexer.isKeyword(first, "insert") {
             isSingleRowInsert =
                 tokens.contains { lexer.isKeyword($0, "values") }
@@ -33,8 +28,13 @@ struct StatementShape {
         }
     }
 
-    /// Whether a FROM comes in the statement's first 4,096 tokens (a wide select list is long).
-    private static func hasFrom(_ lexer: SQLLexer) -> Bool {
+    /// Whether the statement is a read with a FROM (in its first 4,096 tokens: a wide select list is long):
+    /// not a `SELECT version()`, `SELECT set_config(...)` or `SELECT now()` that reads no table (what
+    /// drivers and ORMs send when they connect). Lexes the statement again, so only the unit-of-work
+    /// detector asks it, once per fingerprint.
+    static func readsATable(normalizedText: String) -> Bool {
+        guard StatementShape(normalizedText: normalizedText).isReadOnly else { return false }
+        let lexer = SQLLexer(normalizedText)
         var seen = 0
         for token in lexer {
             if lexer.isKeyword(token, "from") { return true }

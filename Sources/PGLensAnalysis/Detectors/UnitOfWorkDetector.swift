@@ -159,7 +159,7 @@ public struct UnitOfWorkDetector: FindingDetector {
         if classifications.count >= 8192 { classifications.removeAll(keepingCapacity: true) }
         let known = (
             UnitBoundary(normalizedText: statement.text),
-            readsATable: StatementShape(normalizedText: statement.text).readsATable
+            readsATable: StatementShape.readsATable(normalizedText: statement.text)
         )
         classifications[statement.fingerprint] = known
         return known
